@@ -1,0 +1,32 @@
+/**
+ * @pushdown/engine: shared by both tiers.
+ */
+
+// ---- plan and expression IR ----
+export type { DataType, Field, Schema } from './plan/types.js';
+export { DATA_TYPES, isNumericType } from './plan/types.js';
+export type {
+  Expr,
+  ExprKind,
+  ExprVisitor,
+  LiteralValue,
+  BinaryOp,
+  ArithmeticOp,
+  ComparisonOp,
+  LogicalOp,
+  ColumnRef,
+  Literal,
+  Binary,
+  Not,
+  Negate,
+  Between,
+  InList,
+  Like,
+  IsNull,
+  Cast,
+} from './plan/expr.js';
+export { visitExpr, col, lit, bin, columnsOf, exprToString } from './plan/expr.js';
+export type { AggregateFn, AggregateCall, NamedExpr, PartialAggregate } from './plan/aggregate.js';
+export { partialStateColumns } from './plan/aggregate.js';
+export type { Fragment, FragmentStats, ObjectFormat, OperatorMetrics } from './plan/fragment.js';
+export { FRAGMENT_VERSION } from './plan/fragment.js';
