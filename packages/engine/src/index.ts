@@ -30,3 +30,10 @@ export type { AggregateFn, AggregateCall, NamedExpr, PartialAggregate } from './
 export { partialStateColumns } from './plan/aggregate.js';
 export type { Fragment, FragmentStats, ObjectFormat, OperatorMetrics } from './plan/fragment.js';
 export { FRAGMENT_VERSION } from './plan/fragment.js';
+
+// ---- sub-areas (each curates its own exports) ----
+export * from './sql/index.js';
+export * from './planner/index.js';
+export * from './readers/index.js';
+export * from './exec/index.js';
+export * from './wasm/index.js';
