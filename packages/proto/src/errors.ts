@@ -174,7 +174,11 @@ export function toServiceError(err: unknown): Partial<ServiceError> & { code: st
   const metadata = new Metadata();
   metadata.set(
     ERROR_CODE_METADATA_KEY,
-    err instanceof PushdownError ? err.code : isServiceError(err) ? codeOfStatus(err.code) : ErrorCode.INTERNAL,
+    err instanceof PushdownError
+      ? err.code
+      : isServiceError(err)
+        ? codeOfStatus(err.code)
+        : ErrorCode.INTERNAL,
   );
   return { name: 'ServiceError', message: details, code, details, metadata };
 }
@@ -184,8 +188,7 @@ export function fromServiceError(err: unknown, context?: string): PushdownError 
   if (err instanceof PushdownError) return err;
   if (isServiceError(err)) {
     const fromMeta = err.metadata?.get(ERROR_CODE_METADATA_KEY)[0];
-    const code =
-      typeof fromMeta === 'string' && isErrorCode(fromMeta) ? fromMeta : codeOfStatus(err.code);
+    const code = typeof fromMeta === 'string' && isErrorCode(fromMeta) ? fromMeta : codeOfStatus(err.code);
     const message = err.details || err.message;
     return new PushdownError(code, context ? `${context}: ${message}` : message, { cause: err });
   }
@@ -220,10 +223,20 @@ export interface SerializedError {
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof PushdownError) {
-    return { name: err.name, code: err.code, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+    return {
+      name: err.name,
+      code: err.code,
+      message: err.message,
+      ...(err.stack ? { stack: err.stack } : {}),
+    };
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return { name: e.name, code: ErrorCode.INTERNAL, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  return {
+    name: e.name,
+    code: ErrorCode.INTERNAL,
+    message: e.message,
+    ...(e.stack ? { stack: e.stack } : {}),
+  };
 }
 
 export function deserializeError(s: SerializedError): PushdownError {
