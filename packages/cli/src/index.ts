@@ -1,1 +1,96 @@
-export {};
+/**
+ * @pushdown/cli: the typed client library of Pushdown Lab, the local topology launcher, and the
+ * TPC-H demo. The `pushdown` command itself is `bin/pushdown.js` (dist/main.js).
+ *
+ * @example
+ * import { PushdownClient, Q6_SQL } from '@pushdown/cli';
+ * const client = new PushdownClient('127.0.0.1:50051');
+ * const { table, stats } = await client.queryTable(Q6_SQL, { placement: 'pushdown' });
+ * client.close();
+ */
+
+// ---- client ----
+export { PushdownClient, collectBytes } from './client/pushdown-client.js';
+export type {
+  QueryOptions,
+  QueryResult,
+  TableResult,
+  PushdownClientOptions,
+} from './client/pushdown-client.js';
+export type { CallControl } from './client/call-options.js';
+export {
+  BaseNodeAdmin,
+  putObject,
+  listObjects,
+  sha256OfFile,
+  inferFormat,
+  PUT_CHUNK_BYTES,
+  OBJECT_FORMATS,
+} from './client/base-node-admin.js';
+export type { PutObjectOptions, ObjectFormat } from './client/base-node-admin.js';
+export { checkHealth } from './client/health.js';
+export type { HealthStatus, HealthResult } from './client/health.js';
+export {
+  PLACEMENT_NAMES,
+  RESULT_FORMAT_NAMES,
+  parsePlacement,
+  placementToWire,
+  placementFromWire,
+  formatToWire,
+  validateAddress,
+} from './client/options.js';
+export type { PlacementName, ResultFormatName } from './client/options.js';
+
+// ---- errors and exit codes ----
+export { ExitCode, describeError, formatErrorLine } from './client/errors.js';
+export type { DescribedError } from './client/errors.js';
+
+// ---- formatting ----
+export { formatBoxTable, DEFAULT_BOX_TABLE_OPTIONS } from './format/box-table.js';
+export type { BoxColumn, BoxTableOptions } from './format/box-table.js';
+export { formatArrowTable, formatValue, tableCells, numberText, decimalText } from './format/arrow-cells.js';
+export { querySummaryLine, formatQueryStats, placementSummary } from './format/query-stats.js';
+export { formatBytes, formatMs, formatCount } from './format/units.js';
+
+// ---- topology ----
+export {
+  DEFAULT_TOPOLOGY,
+  DEFAULT_INTERMEDIARY_PORT,
+  validateTopology,
+  loadTopology,
+} from './topology/topology.js';
+export type { Topology, BaseNodeSpec, IntermediarySpec } from './topology/topology.js';
+export {
+  launchTopology,
+  stopProcesses,
+  DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_STOP_TIMEOUT_MS,
+} from './topology/launcher.js';
+export type { LaunchOptions, LaunchedTopology, ProcessExit, StopResult } from './topology/launcher.js';
+export {
+  STATE_FILE_NAME,
+  stateFilePath,
+  readState,
+  writeState,
+  removeState,
+  readLiveState,
+  inspectState,
+  isAlive,
+} from './topology/state-file.js';
+export type { TopologyState, ProcessRecord, ProcessRole, StateInspection } from './topology/state-file.js';
+export { defaultServerScripts } from './topology/server-scripts.js';
+export type { ServerScripts } from './topology/server-scripts.js';
+
+// ---- demo (TPC-H Q1/Q6 under both placements) ----
+export { Q1_SQL, Q6_SQL, TPCH_QUERIES, overTable } from './demo/tpch-queries.js';
+export type { TpchQuery } from './demo/tpch-queries.js';
+export { runDemo, formatDemoComparison, DEMO_TABLES, DEMO_PLACEMENTS } from './demo/run-demo.js';
+export type { DemoOptions, DemoReport, DemoRun, DemoTable } from './demo/run-demo.js';
+export { compareAnswers, FLOAT_TOLERANCE } from './demo/answers.js';
+export type { AnswerMatch } from './demo/answers.js';
+export { ensureDemoData, loadDemoData, waitForCatalog, demoDataDir } from './demo/demo-data.js';
+export type { DemoFiles } from './demo/demo-data.js';
+
+// ---- CLI (embedding and tests) ----
+export { runCli, buildProgram } from './commands/program.js';
+export type { CliContext, OutputStream } from './commands/context.js';

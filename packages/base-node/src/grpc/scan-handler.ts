@@ -1,0 +1,96 @@
+/**
+ * Scan: one plan fragment over one stored object, Arrow IPC out, stats last.
+ *
+ * The fragment is checked against the object before anything runs. Output batches are encoded
+ * into one IPC stream and sent as it is produced, in messages of at most 1 MiB, waiting for
+ * 'drain' so a slow client slows the scan instead of filling memory. A cancel (or deadline)
+ * aborts the executor through its signal.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { runFragment, type FragmentStats } from '@pushdown/engine';
+import { toServiceError, type ScanRequest__Output, type ScanResponse, type ScanStats } from '@pushdown/proto';
+import { checkFragmentAgainstObject, parseFragment } from '../scan/fragment-check.js';
+import { chunksOf, IpcStreamEncoder } from '../scan/ipc-encoder.js';
+import { fragmentOutputSchema } from '../scan/output-schema.js';
+import type { ServiceContext } from './service-context.js';
+import { abortOnCancel, writeMessage } from './stream-writes.js';
+
+type ScanCall = grpc.ServerWritableStream<ScanRequest__Output, ScanResponse>;
+
+export function scanHandler(
+  ctx: ServiceContext,
+): grpc.handleServerStreamingCall<ScanRequest__Output, ScanResponse> {
+  return (call) => {
+    const controller = abortOnCancel(call);
+    scan(ctx, call, controller.signal).then(
+      (sent) => {
+        if (sent) call.end();
+      },
+      (err: unknown) => {
+        if (controller.signal.aborted) {
+          ctx.log(`scan ${call.request.queryId || ''} cancelled: ${(err as Error)?.message ?? String(err)}`);
+          return;
+        }
+        call.emit('error', toServiceError(err));
+      },
+    );
+  };
+}
+
+/** Runs the scan; resolves false if the client went away before the end. */
+async function scan(ctx: ServiceContext, call: ScanCall, signal: AbortSignal): Promise<boolean> {
+  const started = performance.now();
+  const fragment = parseFragment(call.request.fragmentJson);
+  const { meta, blob } = await ctx.store.openBlob(fragment.table, fragment.object);
+  checkFragmentAgainstObject(fragment, meta);
+
+  const { batches, stats } = runFragment(fragment, blob, { signal });
+  const encoder = new IpcStreamEncoder();
+  let bytesOut = 0;
+  let rowsOut = 0;
+  const send = async (bytes: Uint8Array) => {
+    for (const chunk of chunksOf(bytes)) {
+      await writeMessage(call, { arrow: chunk }, signal);
+      bytesOut += chunk.byteLength;
+    }
+  };
+  for await (const batch of batches) {
+    if (signal.aborted) return false;
+    rowsOut += batch.numRows;
+    await send(encoder.write(batch));
+  }
+  if (signal.aborted) return false;
+  await send(encoder.finish(encoder.started ? null : fragmentOutputSchema(fragment, meta.schema)));
+  const elapsedMs = performance.now() - started;
+  await writeMessage(call, { stats: toScanStats(ctx.nodeId, stats, rowsOut, bytesOut, elapsedMs) }, signal);
+  return !signal.aborted;
+}
+
+function toScanStats(
+  nodeId: string,
+  stats: FragmentStats,
+  rowsOut: number,
+  bytesOut: number,
+  elapsedMs: number,
+): ScanStats {
+  return {
+    rowsScanned: stats.rowsScanned,
+    bytesScanned: stats.bytesScanned,
+    rowsOut,
+    // The IPC bytes that crossed the wire, not the executor's in-memory estimate.
+    bytesOut,
+    rowGroupsTotal: stats.rowGroupsTotal,
+    rowGroupsScanned: stats.rowGroupsScanned,
+    elapsedMs,
+    stages: stats.stages.map((s) => ({
+      name: s.name,
+      tier: `base:${nodeId}`,
+      rowsIn: s.rowsIn,
+      rowsOut: s.rowsOut,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      bytesCopied: s.bytesCopied,
+      computeMs: s.computeMs,
+    })),
+  };
+}

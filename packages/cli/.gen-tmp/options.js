@@ -1,0 +1,133 @@
+/**
+ * Options of the TPC-H generator: the interface, the defaults, and the one validator whose
+ * messages tests pin. Entry points (CLI, scripts) pass what the user typed; numbers may arrive
+ * as strings and formats as a comma list, and everything is checked here, in one place.
+ */
+import { InvalidArgumentError } from '@pushdown/proto';
+import { getTable } from './table-registry.js';
+export const GEN_FORMATS = ['parquet', 'csv'];
+export const PARQUET_COMPRESSIONS = ['zstd', 'snappy', 'none'];
+/** Largest scale factor accepted: keys stay far below 2^53 and a run stays sane. */
+export const MAX_SF = 10_000;
+/**
+ * Defaults. Row groups of 128Ki rows: a lineitem group is ~16 MiB decoded and ~5 MiB zstd, big
+ * enough for efficient column chunks and small enough that a weak base node decodes one within
+ * its memory budget, and SF 1 gets ~46 groups for min/max pruning to skip (DuckDB picks 122,880
+ * for the same reasons). Generation batches of 64Ki rows keep the working set near 10 MiB.
+ */
+export const GEN_DEFAULTS = {
+    formats: ['parquet', 'csv'],
+    parts: 1,
+    seed: 1,
+    compression: 'zstd',
+    rowGroupSize: 131_072,
+    batchRows: 65_536,
+};
+const OPTION_NAMES = [
+    'table', 'sf', 'formats', 'outDir', 'parts', 'onlyParts', 'seed', 'compression', 'rowGroupSize', 'batchRows',
+];
+/** Default output directory for a scale factor: `data/sf0.1`. */
+export function defaultOutDir(sf) {
+    return `data/sf${sf}`;
+}
+/** Checks and completes options; throws InvalidArgumentError with a message naming the fix. */
+export function resolveGenOptions(input) {
+    for (const key of Object.keys(input)) {
+        if (!OPTION_NAMES.includes(key)) {
+            const near = OPTION_NAMES.find((n) => editDistance(n.toLowerCase(), key.toLowerCase()) <= 2);
+            throw new InvalidArgumentError(`unknown option "${key}"` + (near ? `; did you mean "${near}"?` : `; valid options: ${OPTION_NAMES.join(', ')}`));
+        }
+    }
+    const table = getTable(String(input.table));
+    const sf = toNumber(input.sf);
+    if (!(sf > 0) || !Number.isFinite(sf))
+        throw new InvalidArgumentError(`sf must be a number > 0 (got ${show(input.sf)})`);
+    if (sf > MAX_SF)
+        throw new InvalidArgumentError(`sf must be <= ${MAX_SF} (got ${show(input.sf)})`);
+    const formats = [...new Set(listOf(input.formats ?? GEN_DEFAULTS.formats).map((f) => f.toLowerCase()))];
+    if (formats.length === 0)
+        throw new InvalidArgumentError(`formats must name at least one of: ${GEN_FORMATS.join(', ')}`);
+    for (const f of formats) {
+        if (!GEN_FORMATS.includes(f)) {
+            throw new InvalidArgumentError(`unknown format "${f}"; valid formats: ${GEN_FORMATS.join(', ')}`);
+        }
+    }
+    const compression = (input.compression ?? GEN_DEFAULTS.compression).toLowerCase();
+    if (!PARQUET_COMPRESSIONS.includes(compression)) {
+        throw new InvalidArgumentError(`unknown compression "${input.compression}"; valid compressions: ${PARQUET_COMPRESSIONS.join(', ')}`);
+    }
+    const parts = positiveInt('parts', input.parts ?? GEN_DEFAULTS.parts, 1);
+    const units = table.unitCount(sf);
+    if (parts > units) {
+        throw new InvalidArgumentError(`parts must be <= the number of ${table.unitName}s (${units} at sf ${sf}), got ${parts}`);
+    }
+    let onlyParts;
+    if (input.onlyParts !== undefined) {
+        onlyParts = [...new Set(listOf(input.onlyParts).map((p) => toNumber(p)))].sort((a, b) => a - b);
+        for (const p of onlyParts) {
+            if (!Number.isInteger(p) || p < 0 || p >= parts) {
+                throw new InvalidArgumentError(`onlyParts: part ${p} is out of range 0..${parts - 1}`);
+            }
+        }
+        if (onlyParts.length === 0)
+            throw new InvalidArgumentError('onlyParts must name at least one part');
+    }
+    const seed = toNumber(input.seed ?? GEN_DEFAULTS.seed);
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+        throw new InvalidArgumentError(`seed must be a non-negative integer (got ${show(input.seed)})`);
+    }
+    const rowGroupSize = positiveInt('rowGroupSize', input.rowGroupSize ?? GEN_DEFAULTS.rowGroupSize, 1024);
+    const batchRows = positiveInt('batchRows', input.batchRows ?? GEN_DEFAULTS.batchRows, 1024);
+    if (input.outDir !== undefined && input.outDir.trim() === '') {
+        throw new InvalidArgumentError('outDir must be a non-empty path');
+    }
+    return {
+        table: table.name,
+        sf,
+        formats: formats,
+        outDir: input.outDir ?? defaultOutDir(sf),
+        parts,
+        onlyParts,
+        seed,
+        compression: compression,
+        rowGroupSize,
+        batchRows,
+    };
+}
+function positiveInt(name, value, min) {
+    const n = toNumber(value);
+    if (!Number.isSafeInteger(n) || n < min) {
+        throw new InvalidArgumentError(min === 1
+            ? `${name} must be a positive integer (got ${show(value)})`
+            : `${name} must be an integer >= ${min} (got ${show(value)})`);
+    }
+    return n;
+}
+/** Strict number parsing: '' and '12abc' are NaN, not 0 and 12. */
+function toNumber(v) {
+    if (typeof v === 'number')
+        return v;
+    if (typeof v === 'string' && v.trim() !== '')
+        return Number(v);
+    return Number.NaN;
+}
+function listOf(v) {
+    return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : [...v];
+}
+function show(v) {
+    return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+//# sourceMappingURL=options.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=table-generator.js.map

@@ -1,0 +1,201 @@
+/**
+ * The CSV scan loop: reads the object by ranges (the next range is fetched while the current one
+ * is parsed), copies each range into the parser's input region, lets the WASM parser convert the
+ * requested columns, and cuts Arrow batches at record boundaries. A partial last record is moved
+ * to the front of the input region and completed by the next range; a record longer than the
+ * region grows it.
+ */
+import type { RecordBatch, Schema as ArrowSchema } from 'apache-arrow';
+import { CancelledError } from '@pushdown/proto';
+import type { Field } from '../plan/types.js';
+import type { ScanCounters } from './object-reader.js';
+import { batchOf } from './arrow-schema.js';
+import { copyColumn, type CsvColumnBuffers } from './csv-batch.js';
+import { csvParseError, type CsvErrorContext } from './csv-errors.js';
+import { CsvTypeCode, CsvWasmInstance, ParseStatus } from './csv-wasm.js';
+
+export interface CsvScanPlan {
+  readonly blob: Blob;
+  /** Every column of the file, in file order, with its type. */
+  readonly fileFields: readonly Field[];
+  readonly inferred: boolean;
+  readonly delimiter: number;
+  /** Byte offset of the first data record and its line number. */
+  readonly dataOffset: number;
+  readonly firstLine: number;
+  /** Output columns as file column indexes (repeats allowed), and their Arrow schema. */
+  readonly outputs: readonly number[];
+  readonly arrowSchema: ArrowSchema;
+  readonly batchRows: number;
+  readonly chunkBytes: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const FIXUP_ENTRIES = 4096;
+const INITIAL_UTF8_BYTES_PER_ROW = 32;
+
+export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): AsyncGenerator<RecordBatch> {
+  const w = new CsvWasmInstance();
+  const e = w.exports;
+  const ncols = plan.fileFields.length;
+  const needed = [...new Set(plan.outputs)].sort((a, b) => a - b);
+  const buffers = new Map<number, CsvColumnBuffers>();
+  for (const i of needed) {
+    const type = plan.fileFields[i]!.type;
+    buffers.set(i, { fileIndex: i, type, values: 0, validity: 0, offsets: 0, data: 0, dataCap: 0 });
+  }
+  for (const b of buffers.values()) if (b.type === 'utf8') b.dataCap = plan.batchRows * INITIAL_UTF8_BYTES_PER_ROW;
+
+  let inputCap = plan.chunkBytes;
+  let inputPtr = 0;
+  let fixPtr = 0;
+  const rows = plan.batchRows;
+  // Lays out input | spec | fix-ups | column buffers. Input keeps its address, so its bytes survive.
+  const layout = (): void => {
+    w.resetLayout();
+    inputPtr = w.alloc(inputCap + 16).ptr;
+    const spec = w.alloc(ncols * 32).ptr;
+    fixPtr = w.alloc(FIXUP_ENTRIES * 16).ptr;
+    for (const b of buffers.values()) {
+      const bitmap = Math.ceil(rows / 64) * 8;
+      b.values = w.alloc(b.type === 'bool' ? bitmap : b.type === 'int32' || b.type === 'date32' ? rows * 4 : rows * 8).ptr;
+      b.validity = w.alloc(bitmap).ptr;
+      if (b.type === 'utf8') {
+        b.offsets = w.alloc((rows + 1) * 4).ptr;
+        b.data = w.alloc(b.dataCap).ptr;
+      }
+    }
+    const s = new Int32Array(w.memory.buffer, spec, ncols * 8);
+    s.fill(0);
+    for (const b of buffers.values()) {
+      s.set([CsvTypeCode[b.type], b.values, b.validity, b.offsets, b.data, b.dataCap, 0, 0], b.fileIndex * 8);
+    }
+    e.configure(spec, ncols, plan.delimiter, fixPtr, FIXUP_ENTRIES);
+  };
+  layout();
+  e.setLine(plan.firstLine);
+  e.beginBatch();
+
+  const ctx = (inputObjectOffset: number): CsvErrorContext => ({
+    names: plan.fileFields.map((f) => f.name),
+    types: plan.fileFields.map((f) => f.type),
+    inferred: plan.inferred,
+    inputPtr,
+    inputObjectOffset,
+  });
+
+  const emit = (): RecordBatch => {
+    const n = e.getRows();
+    const t0 = performance.now();
+    const copied = new Map<number, ReturnType<typeof copyColumn>>();
+    for (const b of buffers.values()) copied.set(b.fileIndex, copyColumn(w, b, n));
+    for (const c of copied.values()) counters.bytesCopied += c.bytes;
+    counters.rowsScanned += n;
+    const batch = batchOf(
+      plan.arrowSchema,
+      n,
+      plan.outputs.map((i) => copied.get(i)!.data),
+    );
+    counters.decodeMs += performance.now() - t0;
+    e.beginBatch();
+    return batch;
+  };
+
+  // Replaces the fast-path placeholders of hard floats (> 2^53 mantissas, huge exponents) with
+  // the correctly rounded value of JS's own parser.
+  const applyFixups = (): void => {
+    const n = e.getFixups();
+    if (n === 0) return;
+    const u8 = w.u8();
+    const view = new DataView(w.memory.buffer);
+    for (let i = 0; i < n; i++) {
+      const at = fixPtr + i * 16;
+      const col = view.getInt32(at, true);
+      const row = view.getInt32(at + 4, true);
+      const start = view.getInt32(at + 8, true);
+      const end = view.getInt32(at + 12, true);
+      const b = buffers.get(col)!;
+      view.setFloat64(b.values + row * 8, Number(latin1(u8, start, end)), true);
+    }
+    e.clearFixups();
+  };
+
+  let fill = 0; // bytes in the input region
+  let fillObjectOffset = plan.dataOffset; // object offset of the input region's first byte
+  counters.bytesScanned += plan.dataOffset;
+  // A Blob stream reads ahead on its own (much faster than many blob.slice() reads).
+  const reader = plan.blob.slice(plan.dataOffset).stream().getReader();
+  const nextPiece = async (): Promise<Uint8Array | null> => {
+    const r = await reader.read();
+    return r.done ? null : (r.value as Uint8Array);
+  };
+
+  let final = plan.dataOffset >= plan.blob.size;
+  let carry: Uint8Array | null = null; // part of a fetched range that did not fit yet
+  for (;;) {
+    if (plan.signal?.aborted) throw new CancelledError('CSV scan cancelled');
+    // Fill the input region.
+    while (!final && fill < inputCap) {
+      if (!carry) {
+        carry = await nextPiece();
+        if (!carry) {
+          final = true;
+          break;
+        }
+        counters.bytesScanned += carry.length;
+      }
+      const take = Math.min(carry.length, inputCap - fill);
+      w.u8().set(take === carry.length ? carry : carry.subarray(0, take), inputPtr + fill);
+      counters.bytesCopied += take;
+      fill += take;
+      carry = take === carry.length ? null : carry.subarray(take);
+    }
+    e.setPos(inputPtr);
+    const t0 = performance.now();
+    for (;;) {
+      const st = e.parse(inputPtr + fill, final ? 1 : 0, rows);
+      applyFixups();
+      if (st < 0) throw csvParseError(st, w, ctx(fillObjectOffset));
+      if (st === ParseStatus.FULL || st === ParseStatus.FIX_FULL) {
+        counters.decodeMs += performance.now() - t0;
+        yield emit();
+        continue;
+      }
+      if (st === ParseStatus.DATA_FULL) {
+        const b = buffers.get(e.errCol())!;
+        b.dataCap *= 2;
+        const pos = e.getPos();
+        if (e.getRows() > 0) yield emit();
+        // Re-layout keeps the input in place; the parser resumes at the same record.
+        layout();
+        e.setPos(pos);
+        continue;
+      }
+      if (st === ParseStatus.DONE) {
+        counters.decodeMs += performance.now() - t0;
+        if (e.getRows() > 0) yield emit();
+        await reader.cancel();
+        return;
+      }
+      break; // NEED_INPUT
+    }
+    counters.decodeMs += performance.now() - t0;
+    const consumed = e.getPos() - inputPtr;
+    if (consumed === 0 && fill === inputCap) {
+      // One record is longer than the whole input region: flush, then grow the region.
+      if (e.getRows() > 0) yield emit();
+      inputCap *= 2;
+      layout();
+      continue;
+    }
+    w.u8().copyWithin(inputPtr, inputPtr + consumed, inputPtr + fill);
+    fill -= consumed;
+    fillObjectOffset += consumed;
+  }
+}
+
+function latin1(u8: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(u8[i]!);
+  return s;
+}

@@ -1,0 +1,44 @@
+/**
+ * The one entry point both tiers use to read an object: a Blob (`fs.openAsBlob(path)` on a base
+ * node, pulled bytes on the intermediary) and its format in, an ObjectReader out. Nothing is read
+ * until schema(), numRows() or scan() is called.
+ *
+ * @example
+ * const reader = openObject(await fs.openAsBlob('lineitem.parquet'), 'parquet');
+ * const schema = await reader.schema(); // throws CorruptDataError on a bad footer
+ * for await (const batch of reader.scan({ columns: ['l_quantity'], filter: null, rowGroups: null }, newScanCounters())) {
+ *   ...
+ * }
+ */
+import { InvalidArgumentError } from '@pushdown/proto';
+import type { ObjectFormat } from '../plan/fragment.js';
+import type { Schema } from '../plan/types.js';
+import type { ObjectReader } from './object-reader.js';
+import { CsvObjectReader } from './csv-reader.js';
+import type { CsvReaderOptions } from './csv-options.js';
+import { ParquetObjectReader } from './parquet-reader.js';
+
+export interface OpenObjectOptions {
+  /** CSV dialect and chunking; ignored for Parquet. */
+  readonly csv?: CsvReaderOptions;
+}
+
+/**
+ * Opens `blob` as an object of `format`. For CSV, `declared` (the schema given at put) overrides
+ * inference and must match the header; for Parquet it is ignored (the footer is the truth).
+ */
+export function openObject(
+  blob: Blob,
+  format: ObjectFormat,
+  declared?: Schema | null,
+  options: OpenObjectOptions = {},
+): ObjectReader {
+  switch (format) {
+    case 'parquet':
+      return new ParquetObjectReader(blob);
+    case 'csv':
+      return new CsvObjectReader(blob, declared ?? null, options.csv ?? {});
+    default:
+      throw new InvalidArgumentError(`unknown object format "${String(format)}" (expected parquet or csv)`);
+  }
+}
