@@ -60,7 +60,8 @@ async function main(argv: string[]): Promise<number> {
     ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
   });
   bar?.done();
-  for (const f of result.files) process.stdout.write(`${f.path}\t${f.format}\t${f.rows} rows\t${f.bytes} bytes\n`);
+  for (const f of result.files)
+    process.stdout.write(`${f.path}\t${f.format}\t${f.rows} rows\t${f.bytes} bytes\n`);
   process.stderr.write(`gen: ${result.rows} rows per format in ${(result.elapsedMs / 1000).toFixed(1)}s\n`);
   return 0;
 }
@@ -69,6 +70,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`gen: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof Error && 'code' in err && err.code === 'PUSHDOWN_ERR_INVALID_ARGUMENT' ? 2 : 1);
+    process.exit(
+      err instanceof Error && 'code' in err && err.code === 'PUSHDOWN_ERR_INVALID_ARGUMENT' ? 2 : 1,
+    );
   },
 );

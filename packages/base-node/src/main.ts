@@ -4,7 +4,6 @@
  * be 0), logs to stderr, and shuts down gracefully on SIGTERM or SIGINT.
  */
 import { parseBaseNodeArgs, USAGE } from './args.js';
-import { startBaseNode } from './node.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${new Date().toISOString()} base-node ${line}\n`);
@@ -23,6 +22,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // Loaded only now, so --help and flag errors answer without loading the engine and gRPC.
+  const { startBaseNode } = await import('./node.js');
   const node = await startBaseNode({ ...parsed.options, log });
   process.stdout.write(
     `${JSON.stringify({ event: 'listening', nodeId: node.nodeId, grpc: node.grpcAddress, http: node.httpUrl })}\n`,

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -66,6 +67,22 @@ describe('gRPC BaseNode object operations', () => {
       memoryLimitBytes: 0,
       httpUrl: node.httpUrl,
     });
+  });
+
+  it('serves grpc.health.v1 for the server and the BaseNode service', async () => {
+    const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
+    const health = new Health(node.grpcAddress, grpc.credentials.createInsecure()) as unknown as {
+      check(
+        req: { service: string },
+        cb: (err: grpc.ServiceError | null, res?: { status: string }) => void,
+      ): void;
+      close(): void;
+    };
+    for (const service of ['', 'pushdown.v1.BaseNode']) {
+      const res = await unaryCall(health.check.bind(health), { service });
+      expect(res).toEqual({ status: 'SERVING' });
+    }
+    health.close();
   });
 
   it('puts, stats, lists, gets and deletes', async () => {

@@ -150,9 +150,18 @@ describe('gRPC BaseNode Scan', () => {
   });
 
   it('splits a large result into messages of at most 1 MiB', async () => {
-    const { table, messages } = await scan(fragment('t.parquet', { columns: ['k', 'g', 'v', 's'] }));
-    expect(table.numRows).toBe(ROWS);
-    expect(messages.length).toBeGreaterThan(2);
+    const big = join(dir, 'big.parquet');
+    await duck(
+      `COPY (SELECT range AS k, 'name-' || range AS s FROM range(100000)) TO '${big}' (FORMAT parquet)`,
+    );
+    const info = await putCall(client, { table: 't', name: 'big.parquet' }, [await readFile(big)]);
+    schemas.set('big.parquet', JSON.parse(info.schemaJson));
+    const { table, messages, stats } = await scan(fragment('big.parquet', { columns: ['k', 's'] }));
+    expect(table.numRows).toBe(100000);
+    expect(Number(table.getChild('k')!.get(99999))).toBe(99999);
+    expect(stats.bytesOut).toBeGreaterThan(2 * 1024 * 1024);
+    const sizes = messages.filter((m) => m.payload === 'arrow').map((m) => m.arrow.length);
+    expect(Math.max(...sizes)).toBe(1024 * 1024);
   });
 
   describe('errors', () => {
@@ -169,9 +178,22 @@ describe('gRPC BaseNode Scan', () => {
     };
 
     it('NOT_FOUND for a missing object', () =>
-      expectScanError(JSON.stringify(fragment('nope.parquet', { columns: ['k'] })), grpc.status.NOT_FOUND));
+      expectScanError(
+        JSON.stringify(fragment('nope.parquet', { columns: ['k'], schema: schemas.get('t.parquet') })),
+        grpc.status.NOT_FOUND,
+      ));
     it('INVALID_ARGUMENT for bad fragment JSON', () =>
       expectScanError('{not json', grpc.status.INVALID_ARGUMENT, /fragment_json is not valid JSON/));
+    it.each([
+      'null',
+      '[]',
+      '"x"',
+      '{"version":1}',
+      '{"version":1,"table":"t","object":"t.parquet","format":"parquet","schema":[{"name":"k","type":"int64"}],"columns":"k"}',
+      '{"version":1,"table":"../t","object":"t.parquet","format":"parquet","schema":[],"columns":[]}',
+    ])('INVALID_ARGUMENT for the malformed fragment %s', (json) =>
+      expectScanError(json, grpc.status.INVALID_ARGUMENT),
+    );
     it('INVALID_ARGUMENT for an unsupported version', () =>
       expectScanError(
         JSON.stringify({ ...fragment('t.parquet', { columns: ['k'] }), version: 99 }),

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'pushdown.js');
 const BUILT = existsSync(resolve(import.meta.dirname, '..', 'dist', 'main.js'));
-if (!BUILT) console.warn('cli-commands tests skipped: packages/cli/dist/main.js is missing; run `npx tsc -b` first');
+if (!BUILT)
+  console.warn('cli-commands tests skipped: packages/cli/dist/main.js is missing; run `npx tsc -b` first');
 const describeBuilt = BUILT ? describe : describe.skip;
 
 function cli(args: string[], env: Record<string, string> = {}, cwd?: string) {
@@ -29,13 +30,41 @@ describeBuilt('pushdown CLI: help and argument validation', () => {
   });
 
   it.each([
-    ['start', ['--topology <file>', '--detach', '--data-dir <dir>', '--demo', '--port <port>', '$ pushdown start']],
+    [
+      'start',
+      ['--topology <file>', '--detach', '--data-dir <dir>', '--demo', '--port <port>', '$ pushdown start'],
+    ],
     ['stop', ['--data-dir <dir>', '--timeout <ms>', '$ pushdown stop']],
     ['status', ['--data-dir <dir>', '--json', '$ pushdown status']],
     ['gen', ['--table <name>', '--sf <n>', '--format <list>', '--parts <n>', '$ pushdown gen']],
-    ['put', ['<files...>', '--table <name>', '--node <id|host:port>', '--name <object>', '--format <fmt>', '--schema <json>', '--overwrite', '$ pushdown put']],
+    [
+      'put',
+      [
+        '<files...>',
+        '--table <name>',
+        '--node <id|host:port>',
+        '--name <object>',
+        '--format <fmt>',
+        '--schema <json>',
+        '--overwrite',
+        '$ pushdown put',
+      ],
+    ],
     ['ls', ['[table]', '--addr <host:port>', '$ pushdown ls']],
-    ['query', ['<sql>', '--placement <mode>', '"no-pushdown"', '--format <fmt>', '"arrow"', '--output <file>', '--stats', '--addr <host:port>', '$ pushdown query']],
+    [
+      'query',
+      [
+        '<sql>',
+        '--placement <mode>',
+        '"no-pushdown"',
+        '--format <fmt>',
+        '"arrow"',
+        '--output <file>',
+        '--stats',
+        '--addr <host:port>',
+        '$ pushdown query',
+      ],
+    ],
     ['explain', ['<sql>', '--placement <mode>', '$ pushdown explain']],
   ])('%s --help describes its options and gives an example', (command, needles) => {
     const r = cli([command, '--help']);
@@ -45,15 +74,30 @@ describeBuilt('pushdown CLI: help and argument validation', () => {
 
   it.each([
     [['query'], "error: missing required argument 'sql'"],
-    [['query', 'SELECT 1', '--placement', 'sideways'], "argument 'sideways' is invalid. Allowed choices are auto, pushdown, no-pushdown"],
-    [['query', 'SELECT 1', '--format', 'xml'], "argument 'xml' is invalid. Allowed choices are table, csv, json, arrow"],
-    [['query', 'SELECT 1', '--addr', 'nohost'], 'error: --addr: address must look like HOST:PORT (e.g. 127.0.0.1:50051); got "nohost" (INVALID_ARGUMENT)'],
+    [
+      ['query', 'SELECT 1', '--placement', 'sideways'],
+      "argument 'sideways' is invalid. Allowed choices are auto, pushdown, no-pushdown",
+    ],
+    [
+      ['query', 'SELECT 1', '--format', 'xml'],
+      "argument 'xml' is invalid. Allowed choices are table, csv, json, arrow",
+    ],
+    [
+      ['query', 'SELECT 1', '--addr', 'nohost'],
+      'error: --addr: address must look like HOST:PORT (e.g. 127.0.0.1:50051); got "nohost" (INVALID_ARGUMENT)',
+    ],
     [['query', '   '], 'error: the SQL text is empty (INVALID_ARGUMENT)'],
     [['put', 'f.parquet'], "error: required option '-t, --table <name>' not specified"],
     [['put', 'a.csv', 'b.csv', '--table', 't', '--name', 'x'], 'error: --name needs exactly one FILE'],
     [['put', 'a.csv', '--table', 't', '--schema', '{'], 'error: --schema is not valid JSON'],
-    [['start', '--port', '99999'], "error: option '--port <port>' argument '99999' is invalid. --port expects an integer in 0..65535"],
-    [['stop', '--timeout', '-1'], "error: option '--timeout <ms>' argument '-1' is invalid. --timeout expects a positive integer."],
+    [
+      ['start', '--port', '99999'],
+      "error: option '--port <port>' argument '99999' is invalid. --port expects an integer in 0..65535",
+    ],
+    [
+      ['stop', '--timeout', '-1'],
+      "error: option '--timeout <ms>' argument '-1' is invalid. --timeout expects a positive integer.",
+    ],
     [['gen', '--sf', '0'], 'error: sf must be a number > 0'],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
   ])('%j fails with a clear message', (args, message) => {
@@ -111,7 +155,9 @@ describeBuilt('pushdown CLI: help and argument validation', () => {
       writeFileSync(file, JSON.stringify({ baseNodes: [{ id: 'b1' }], intermediary: { prot: 1 } }));
       const r = cli(['start', '--topology', file, '--data-dir', dir]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`error: ${file}: unknown key "intermediary.prot"; did you mean "intermediary.port"? (INVALID_ARGUMENT)`);
+      expect(r.stderr).toContain(
+        `error: ${file}: unknown key "intermediary.prot"; did you mean "intermediary.port"? (INVALID_ARGUMENT)`,
+      );
     });
 
     it('put without a running topology names the fix', () => {

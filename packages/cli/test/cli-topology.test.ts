@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { validateTopology } from '../src/topology/topology';
 import { launchTopology, stopProcesses } from '../src/topology/launcher';
-import { isAlive, readLiveState, readState, stateFilePath, writeState, type TopologyState } from '../src/topology/state-file';
+import {
+  isAlive,
+  readLiveState,
+  readState,
+  stateFilePath,
+  writeState,
+  type TopologyState,
+} from '../src/topology/state-file';
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-server.mjs');
 
@@ -19,8 +26,16 @@ describe('topology validation', () => {
 
   it.each<[string, unknown, string]>([
     ['not an object', [], 't.json: must be a JSON object like {"baseNodes": [{"id": "b1"}]}'],
-    ['no nodes', { baseNodes: [] }, 't.json: baseNodes must be a non-empty array like [{"id": "b1"}, {"id": "b2"}]'],
-    ['misspelt key', { baseNode: [{ id: 'b1' }] }, 't.json: unknown key "baseNode"; did you mean "baseNodes"?'],
+    [
+      'no nodes',
+      { baseNodes: [] },
+      't.json: baseNodes must be a non-empty array like [{"id": "b1"}, {"id": "b2"}]',
+    ],
+    [
+      'misspelt key',
+      { baseNode: [{ id: 'b1' }] },
+      't.json: unknown key "baseNode"; did you mean "baseNodes"?',
+    ],
     [
       'bad id',
       { baseNodes: [{ id: 'b 1' }] },
@@ -41,8 +56,16 @@ describe('topology validation', () => {
       { baseNodes: [{ id: 'b1', grpcPort: 50051 }] },
       't.json: port 50051 is used twice (intermediary.port and baseNodes[0].grpcPort)',
     ],
-    ['reserved id', { baseNodes: [{ id: 'intermediary' }] }, 't.json: baseNodes[0].id "intermediary" is reserved; pick another id'],
-    ['misspelt node key', { baseNodes: [{ id: 'b1', grpcport: 1 }] }, 't.json: unknown key "baseNodes[0].grpcport"; did you mean "baseNodes[0].grpcPort"?'],
+    [
+      'reserved id',
+      { baseNodes: [{ id: 'intermediary' }] },
+      't.json: baseNodes[0].id "intermediary" is reserved; pick another id',
+    ],
+    [
+      'misspelt node key',
+      { baseNodes: [{ id: 'b1', grpcport: 1 }] },
+      't.json: unknown key "baseNodes[0].grpcport"; did you mean "baseNodes[0].grpcPort"?',
+    ],
   ])('%s', (_name, input, message) => {
     expect(() => validateTopology(input, 't.json')).toThrow(message);
   });
@@ -60,7 +83,13 @@ describe('state file', () => {
     launcherPid: 1,
     detached: true,
     intermediary: '127.0.0.1:50051',
-    processes: pids.map((pid, i) => ({ id: `b${i}`, role: 'base-node', pid, grpc: `127.0.0.1:${4000 + i}`, log: 'x' })),
+    processes: pids.map((pid, i) => ({
+      id: `b${i}`,
+      role: 'base-node',
+      pid,
+      grpc: `127.0.0.1:${4000 + i}`,
+      log: 'x',
+    })),
   });
 
   it('round-trips and reports live processes', async () => {
@@ -81,7 +110,9 @@ describe('state file', () => {
 
   it('refuses a damaged state file with a hint', async () => {
     writeFileSync(stateFilePath(dir), '{"version": 99}');
-    await expect(readState(dir)).rejects.toThrow(/is not a pushdown state file.*remove it if nothing is running/);
+    await expect(readState(dir)).rejects.toThrow(
+      /is not a pushdown state file.*remove it if nothing is running/,
+    );
   });
 });
 
@@ -111,7 +142,9 @@ describe('launcher (with stand-in servers)', () => {
     const log = readFileSync(join(dir, 'logs', 'intermediary.log'), 'utf8');
     const b1 = state.processes[0]!;
     expect(log).toContain(`--base-node b1=${b1.grpc}`);
-    expect(readFileSync(join(dir, 'logs', 'b1.log'), 'utf8')).toContain(`--data-dir ${join(dir, 'nodes', 'b1')}`);
+    expect(readFileSync(join(dir, 'logs', 'b1.log'), 'utf8')).toContain(
+      `--data-dir ${join(dir, 'nodes', 'b1')}`,
+    );
     // A second start from the same data dir is refused.
     await expect(
       launchTopology({ dataDir: dir, topology, scripts: { baseNode: FAKE, intermediary: FAKE } }),
@@ -125,14 +158,21 @@ describe('launcher (with stand-in servers)', () => {
     process.env['FAKE_MODE'] = 'crash';
     await expect(
       launchTopology({ dataDir: dir, topology, scripts: { baseNode: FAKE, intermediary: FAKE } }),
-    ).rejects.toThrow(/b\d exited \(code 3\) before it was ready; last lines of .*b\d\.log:\n[\s\S]*boom: cannot start/);
+    ).rejects.toThrow(
+      /b\d exited \(code 3\) before it was ready; last lines of .*b\d\.log:\n[\s\S]*boom: cannot start/,
+    );
     expect(await readState(dir)).toBeUndefined();
   });
 
   it('times out on a server that never listens', async () => {
     process.env['FAKE_MODE'] = 'silent';
     await expect(
-      launchTopology({ dataDir: dir, topology, scripts: { baseNode: FAKE, intermediary: FAKE }, readyTimeoutMs: 500 }),
+      launchTopology({
+        dataDir: dir,
+        topology,
+        scripts: { baseNode: FAKE, intermediary: FAKE },
+        readyTimeoutMs: 500,
+      }),
     ).rejects.toThrow(/did not print its listening line within 500 ms/);
   });
 

@@ -53,16 +53,28 @@ describe('resolveGenOptions', () => {
     ['unknown table', { table: 'orderz' }, 'unknown table "orderz"; known tables: lineitem'],
     ['unknown format', { formats: 'parquet,orc' }, 'unknown format "orc"; valid formats: parquet, csv'],
     ['no format', { formats: '' }, 'formats must name at least one of: parquet, csv'],
-    ['unknown compression', { compression: 'gzip' }, 'unknown compression "gzip"; valid compressions: zstd, snappy, none'],
+    [
+      'unknown compression',
+      { compression: 'gzip' },
+      'unknown compression "gzip"; valid compressions: zstd, snappy, none',
+    ],
     ['parts zero', { parts: 0 }, 'parts must be a positive integer (got 0)'],
     ['parts fractional', { parts: '1.5' }, 'parts must be a positive integer (got "1.5")'],
-    ['parts beyond orders', { sf: 0.00001, parts: 100 }, 'parts must be <= the number of orders (15 at sf 0.00001), got 100'],
+    [
+      'parts beyond orders',
+      { sf: 0.00001, parts: 100 },
+      'parts must be <= the number of orders (15 at sf 0.00001), got 100',
+    ],
     ['onlyParts out of range', { parts: 2, onlyParts: [2] }, 'onlyParts: part 2 is out of range 0..1'],
     ['seed negative', { seed: -1 }, 'seed must be a non-negative integer (got -1)'],
     ['rowGroupSize tiny', { rowGroupSize: 10 }, 'rowGroupSize must be an integer >= 1024 (got 10)'],
     ['batchRows not int', { batchRows: 'many' }, 'batchRows must be an integer >= 1024 (got "many")'],
     ['misspelled option', { compresion: 'zstd' }, 'unknown option "compresion"; did you mean "compression"?'],
-    ['unknown option', { colour: 'red' }, 'unknown option "colour"; valid options: table, sf, formats, outDir, parts, onlyParts, seed, compression, rowGroupSize, batchRows'],
+    [
+      'unknown option',
+      { colour: 'red' },
+      'unknown option "colour"; valid options: table, sf, formats, outDir, parts, onlyParts, seed, compression, rowGroupSize, batchRows',
+    ],
   ];
   it.each(cases)('rejects %s', (_name, patch, message) => {
     const run = (): unknown => resolveGenOptions({ ...base, ...patch } as GenOptionsInput);

@@ -11,7 +11,7 @@ function valueAt(batch: RecordBatch, c: number, i: number): unknown {
   if (!v.isValid(i)) return null;
   const data = v.data[0]!;
   if (v.type.typeId === Type.Date) {
-    const days = (data.values as Int32Array)[data.offset + i]!;
+    const days = (data.values as Int32Array)[i]!;
     return new Date(days * 86_400_000).toISOString().slice(0, 10);
   }
   const x = v.get(i) as unknown;
@@ -57,6 +57,7 @@ export async function duck(sql: string): Promise<Row[]> {
 export function expectRowsEqual(actual: Row[], expected: Row[]): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
-    if (JSON.stringify(actual[i]) !== JSON.stringify(expected[i])) expect({ row: i, ...actual[i] }).toEqual({ row: i, ...expected[i] });
+    if (JSON.stringify(actual[i]) !== JSON.stringify(expected[i]))
+      expect({ row: i, ...actual[i] }).toEqual({ row: i, ...expected[i] });
   }
 }

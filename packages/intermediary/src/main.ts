@@ -38,13 +38,15 @@ class UsageError extends Error {}
 
 function parseBaseNode(spec: string): BaseNodeAddress {
   const eq = spec.indexOf('=');
-  if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--base-node must be ID=HOST:PORT, got "${spec}"`);
+  if (eq <= 0 || eq === spec.length - 1)
+    throw new UsageError(`--base-node must be ID=HOST:PORT, got "${spec}"`);
   return { id: spec.slice(0, eq), grpcAddress: spec.slice(eq + 1) };
 }
 
 function parseInteger(flag: string, text: string, allowSuffix = false): number {
   const m = /^(\d+)([kmg]?)(i?b)?$/i.exec(text.trim());
-  if (!m || (!allowSuffix && (m[2] || m[3]))) throw new UsageError(`${flag} must be a non-negative integer, got "${text}"`);
+  if (!m || (!allowSuffix && (m[2] || m[3])))
+    throw new UsageError(`${flag} must be a non-negative integer, got "${text}"`);
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Number(m[1]) * unit;
 }
@@ -82,11 +84,14 @@ async function main(): Promise<void> {
     return;
   }
   const levelText = values['log-level'] ?? process.env['PUSHDOWN_LOG_LEVEL'] ?? 'info';
-  if (!LEVELS.includes(levelText as LogLevel)) usageFailure(`--log-level must be one of ${LEVELS.join(', ')}`);
+  if (!LEVELS.includes(levelText as LogLevel))
+    usageFailure(`--log-level must be one of ${LEVELS.join(', ')}`);
   const minLevel = LEVELS.indexOf(levelText as LogLevel);
   const logger = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (LEVELS.indexOf(level) < minLevel) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
+    );
   };
 
   let input: IntermediaryOptions;
@@ -137,7 +142,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // Last line of defence: log and keep serving; every code path already handles its promises.
-  process.on('unhandledRejection', (reason) => logger('error', 'unhandled rejection', { error: String(reason) }));
+  process.on('unhandledRejection', (reason) =>
+    logger('error', 'unhandled rejection', { error: String(reason) }),
+  );
 }
 
 function usageFailure(message: string): never {

@@ -112,19 +112,25 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     if (KNOWN_KEYS.has(key)) continue;
     const right = RENAMED[key];
     throw new InvalidArgumentError(
-      right ? `options.${key} is not an option; did you mean options.${right}?` : `options.${key} is not an option`,
+      right
+        ? `options.${key} is not an option; did you mean options.${right}?`
+        : `options.${key} is not an option`,
     );
   }
   const o = { ...DEFAULT_INTERMEDIARY_OPTIONS, ...stripUndefined(options) };
-  if (typeof o.host !== 'string' || o.host === '') throw new InvalidArgumentError('options.host must be a non-empty string');
+  if (typeof o.host !== 'string' || o.host === '')
+    throw new InvalidArgumentError('options.host must be a non-empty string');
   if (!isNonNegativeInt(o.port) || o.port > 65535) {
     throw new InvalidArgumentError('options.port must be an integer from 0 to 65535');
   }
-  if (!Array.isArray(o.baseNodes)) throw new InvalidArgumentError('options.baseNodes must be an array of {id, grpcAddress}');
+  if (!Array.isArray(o.baseNodes))
+    throw new InvalidArgumentError('options.baseNodes must be an array of {id, grpcAddress}');
   const seen = new Set<string>();
   for (const [i, node] of o.baseNodes.entries()) {
     if (typeof node?.id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(node.id)) {
-      throw new InvalidArgumentError(`options.baseNodes[${i}].id must be a non-empty string of letters, digits, '_', '.', '-'`);
+      throw new InvalidArgumentError(
+        `options.baseNodes[${i}].id must be a non-empty string of letters, digits, '_', '.', '-'`,
+      );
     }
     if (typeof node.grpcAddress !== 'string' || !/^.+:\d+$/.test(node.grpcAddress)) {
       throw new InvalidArgumentError(`options.baseNodes[${i}].grpcAddress must be host:port`);
@@ -132,7 +138,8 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     if (seen.has(node.id)) throw new InvalidArgumentError(`options.baseNodes has the id "${node.id}" twice`);
     seen.add(node.id);
   }
-  if (!isPositiveInt(o.maxConcurrency)) throw new InvalidArgumentError('options.maxConcurrency must be a positive integer');
+  if (!isPositiveInt(o.maxConcurrency))
+    throw new InvalidArgumentError('options.maxConcurrency must be a positive integer');
   if (!isPositiveInt(o.memoryBudgetBytes)) {
     throw new InvalidArgumentError('options.memoryBudgetBytes must be a positive integer');
   }
@@ -140,11 +147,16 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     throw new InvalidArgumentError('options.defaultPlacement must be one of AUTO, PUSHDOWN, NO_PUSHDOWN');
   }
   if (!isNonNegativeInt(o.catalogRefreshMs)) {
-    throw new InvalidArgumentError('options.catalogRefreshMs must be a non-negative integer (0 turns the timer off)');
+    throw new InvalidArgumentError(
+      'options.catalogRefreshMs must be a non-negative integer (0 turns the timer off)',
+    );
   }
-  if (!isPositiveInt(o.pullRangeBytes)) throw new InvalidArgumentError('options.pullRangeBytes must be a positive integer');
-  if (!isPositiveInt(o.maxSqlBytes)) throw new InvalidArgumentError('options.maxSqlBytes must be a positive integer');
-  if (!isPositiveInt(o.catalogTimeoutMs)) throw new InvalidArgumentError('options.catalogTimeoutMs must be a positive integer');
+  if (!isPositiveInt(o.pullRangeBytes))
+    throw new InvalidArgumentError('options.pullRangeBytes must be a positive integer');
+  if (!isPositiveInt(o.maxSqlBytes))
+    throw new InvalidArgumentError('options.maxSqlBytes must be a positive integer');
+  if (!isPositiveInt(o.catalogTimeoutMs))
+    throw new InvalidArgumentError('options.catalogTimeoutMs must be a positive integer');
   if (options.spoolDir !== undefined && (typeof options.spoolDir !== 'string' || options.spoolDir === '')) {
     throw new InvalidArgumentError('options.spoolDir must be a non-empty string');
   }

@@ -1,3 +1,4 @@
+import type { RecordBatch } from 'apache-arrow';
 import {
   Bool,
   DateDay,
@@ -5,14 +6,18 @@ import {
   Float64,
   Int32,
   Int64,
-  RecordBatch,
   Schema,
   Table,
   Utf8,
   tableFromIPC,
   vectorFromArray,
 } from 'apache-arrow';
-import { arrowSchemaOf, createResultEncoder, resultFormatOf, type ResultFormatName } from '@pushdown/intermediary';
+import {
+  arrowSchemaOf,
+  createResultEncoder,
+  resultFormatOf,
+  type ResultFormatName,
+} from '@pushdown/intermediary';
 import { csvField } from '../src/encoders/csv-encoder';
 import { formatDays } from '../src/encoders/value-text';
 
@@ -91,7 +96,9 @@ describe('CSV encoder', () => {
 
 describe('JSON Lines encoder', () => {
   test('one object per row with typed values', () => {
-    const lines = text(encode('json', [sample])).trimEnd().split('\n');
+    const lines = text(encode('json', [sample]))
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(
       '{"id":1,"name":"plain","price":0.30000000000000004,"shipdate":"1995-03-01","flag":true,"qty":7}',

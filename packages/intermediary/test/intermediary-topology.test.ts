@@ -59,12 +59,18 @@ describe('intermediary over two base nodes', () => {
     duck.conn = d.conn;
     duck.close = d.close;
     const f = (n: string) => join(dir, n);
-    await d.conn.run(`COPY (${SELECT(0, 1500)}) TO '${f('p0.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
-    await d.conn.run(`COPY (${SELECT(1500, 3000)}) TO '${f('p1.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`);
+    await d.conn.run(
+      `COPY (${SELECT(0, 1500)}) TO '${f('p0.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`,
+    );
+    await d.conn.run(
+      `COPY (${SELECT(1500, 3000)}) TO '${f('p1.parquet')}' (FORMAT parquet, ROW_GROUP_SIZE 500)`,
+    );
     await d.conn.run(`COPY (${SELECT(0, 1200)}) TO '${f('c0.csv')}' (FORMAT csv, HEADER)`);
     await d.conn.run(`COPY (${SELECT(1200, 2000)}) TO '${f('c1.csv')}' (FORMAT csv, HEADER)`);
     await d.conn.run(`COPY (${SELECT(0, 100)}) TO '${f('solo.parquet')}' (FORMAT parquet)`);
-    await d.conn.run(`CREATE VIEW pq AS SELECT * FROM read_parquet(['${f('p0.parquet')}', '${f('p1.parquet')}'])`);
+    await d.conn.run(
+      `CREATE VIEW pq AS SELECT * FROM read_parquet(['${f('p0.parquet')}', '${f('p1.parquet')}'])`,
+    );
     await d.conn.run(`CREATE VIEW cs AS SELECT * FROM pq WHERE id < 2000`);
     b1 = await startNode('b1', dir);
     b2 = await startNode('b2', dir);
@@ -99,26 +105,29 @@ describe('intermediary over two base nodes', () => {
   }
 
   describe.each(['pq', 'cs'])('table %s', (table) => {
-    test.each(QUERIES.flatMap((q) => PLACEMENTS.map((p) => [q, p] as const)))('%s under %s', async (q, placement) => {
-      const sql = q.replace('{t}', table);
-      const res = await query(client, { sql, placement, format: 'RESULT_FORMAT_JSON' });
-      const rows = res.data
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(canonRows(rows)).toEqual(await oracle(sql));
-      expect(res.stats.rowsReturned).toBe(rows.length);
-      expect(res.stats.bytesReturned).toBe(res.data.length);
-      expect(res.stats.fragments).toHaveLength(2);
-      for (const frag of res.stats.fragments) {
-        expect(['PLACEMENT_PUSHDOWN', 'PLACEMENT_NO_PUSHDOWN']).toContain(frag.placement);
-        if (placement !== 'PLACEMENT_AUTO') expect(frag.placement).toBe(placement);
-        expect(frag.reason).not.toBe('');
-      }
-      expect(res.stats.bytesShipped).toBeGreaterThan(0);
-      expect(res.stats.nodes.map((n) => n.nodeId).sort()).toEqual(['b1', 'b2']);
-    });
+    test.each(QUERIES.flatMap((q) => PLACEMENTS.map((p) => [q, p] as const)))(
+      '%s under %s',
+      async (q, placement) => {
+        const sql = q.replace('{t}', table);
+        const res = await query(client, { sql, placement, format: 'RESULT_FORMAT_JSON' });
+        const rows = res.data
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(canonRows(rows)).toEqual(await oracle(sql));
+        expect(res.stats.rowsReturned).toBe(rows.length);
+        expect(res.stats.bytesReturned).toBe(res.data.length);
+        expect(res.stats.fragments).toHaveLength(2);
+        for (const frag of res.stats.fragments) {
+          expect(['PLACEMENT_PUSHDOWN', 'PLACEMENT_NO_PUSHDOWN']).toContain(frag.placement);
+          if (placement !== 'PLACEMENT_AUTO') expect(frag.placement).toBe(placement);
+          expect(frag.reason).not.toBe('');
+        }
+        expect(res.stats.bytesShipped).toBeGreaterThan(0);
+        expect(res.stats.nodes.map((n) => n.nodeId).sort()).toEqual(['b1', 'b2']);
+      },
+    );
   });
 
   test('CSV, JSON and Arrow results hold the same rows', async () => {
@@ -148,7 +157,11 @@ describe('intermediary over two base nodes', () => {
   test('stats: scanned rows, stages per tier, pushdown ships less than the objects', async () => {
     const sql = 'SELECT qty, count(*) AS c FROM pq GROUP BY qty ORDER BY qty';
     const push = await query(client, { sql, placement: 'PLACEMENT_PUSHDOWN', format: 'RESULT_FORMAT_JSON' });
-    const pull = await query(client, { sql, placement: 'PLACEMENT_NO_PUSHDOWN', format: 'RESULT_FORMAT_JSON' });
+    const pull = await query(client, {
+      sql,
+      placement: 'PLACEMENT_NO_PUSHDOWN',
+      format: 'RESULT_FORMAT_JSON',
+    });
     expect(push.data.equals(pull.data)).toBe(true);
     expect(push.stats.rowsScanned).toBe(3000);
     expect(pull.stats.rowsScanned).toBe(3000);
@@ -157,7 +170,9 @@ describe('intermediary over two base nodes', () => {
     expect(pull.stats.bytesShipped).toBe(pqBytes);
     expect(push.stats.bytesShipped).toBeLessThan(pqBytes);
     expect(push.stats.stages.some((s) => s.tier === 'base:b1')).toBe(true);
-    expect(push.stats.stages.some((s) => s.tier === 'intermediary' && s.name === 'final_aggregate')).toBe(true);
+    expect(push.stats.stages.some((s) => s.tier === 'intermediary' && s.name === 'final_aggregate')).toBe(
+      true,
+    );
     expect(pull.stats.stages.every((s) => s.tier === 'intermediary')).toBe(true);
     expect(push.stats.queryId).not.toBe(pull.stats.queryId);
   });
@@ -167,14 +182,19 @@ describe('intermediary over two base nodes', () => {
     expect(agg.stats.fragments.map((f) => f.placement)).toEqual(['PLACEMENT_PUSHDOWN', 'PLACEMENT_PUSHDOWN']);
     expect(agg.stats.fragments[0]!.reason).toMatch(/^AUTO: partial aggregate/);
     const all = await query(client, { sql: 'SELECT * FROM pq ORDER BY id', format: 'RESULT_FORMAT_JSON' });
-    expect(all.stats.fragments.map((f) => f.placement)).toEqual(['PLACEMENT_NO_PUSHDOWN', 'PLACEMENT_NO_PUSHDOWN']);
+    expect(all.stats.fragments.map((f) => f.placement)).toEqual([
+      'PLACEMENT_NO_PUSHDOWN',
+      'PLACEMENT_NO_PUSHDOWN',
+    ]);
     expect(all.stats.rowsReturned).toBe(3000);
   });
 
   test('max_concurrency 1 gives the same answer', async () => {
     const sql = 'SELECT sum(price) AS s FROM cs WHERE qty > 25';
     const res = await query(client, { sql, maxConcurrency: 1, format: 'RESULT_FORMAT_JSON' });
-    expect(canonRows([JSON.parse(res.data.toString('utf8')) as Record<string, unknown>])).toEqual(await oracle(sql));
+    expect(canonRows([JSON.parse(res.data.toString('utf8')) as Record<string, unknown>])).toEqual(
+      await oracle(sql),
+    );
   });
 
   test('Explain shows the plan and the placement of each object', async () => {
@@ -208,7 +228,12 @@ describe('intermediary over two base nodes', () => {
     ['bad SQL', 'SELEKT 1', grpc.status.INVALID_ARGUMENT, /./],
     ['unknown column', 'SELECT nope FROM pq', grpc.status.INVALID_ARGUMENT, /nope/],
     ['empty SQL', '', grpc.status.INVALID_ARGUMENT, /no SQL text/],
-    ['oversize SQL', `SELECT 1 FROM pq WHERE id IN (${'1,'.repeat(600_000)}1)`, grpc.status.INVALID_ARGUMENT, /more than the limit/],
+    [
+      'oversize SQL',
+      `SELECT 1 FROM pq WHERE id IN (${'1,'.repeat(600_000)}1)`,
+      grpc.status.INVALID_ARGUMENT,
+      /more than the limit/,
+    ],
   ])('%s → status %d', async (_label, sql, code, message) => {
     const err = await queryError(client, { sql });
     expect(err.code).toBe(code);
@@ -230,7 +255,11 @@ describe('intermediary over two base nodes', () => {
   });
 
   test('a client that cancels mid-stream does not disturb the next query', async () => {
-    const call = client.query({ sql: 'SELECT * FROM pq', format: 'RESULT_FORMAT_CSV', placement: 'PLACEMENT_PUSHDOWN' });
+    const call = client.query({
+      sql: 'SELECT * FROM pq',
+      format: 'RESULT_FORMAT_CSV',
+      placement: 'PLACEMENT_PUSHDOWN',
+    });
     await new Promise<void>((resolve) => {
       call.once('data', () => {
         call.cancel();
@@ -281,7 +310,9 @@ describe('intermediary over two base nodes', () => {
 });
 
 function listTables(client: IntermediaryClient): Promise<ListTablesResponse__Output> {
-  return new Promise((resolve, reject) => client.listTables({}, (err, res) => (err ? reject(err) : resolve(res!))));
+  return new Promise((resolve, reject) =>
+    client.listTables({}, (err, res) => (err ? reject(err) : resolve(res!))),
+  );
 }
 
 async function writeTemp(path: string, data: Buffer): Promise<string> {

@@ -18,8 +18,14 @@ describe('validateIntermediaryOptions', () => {
     [{ port: 70000 }, 'options.port must be an integer from 0 to 65535'],
     [{ maxConcurrency: 0 }, 'options.maxConcurrency must be a positive integer'],
     [{ memoryBudgetBytes: -1 }, 'options.memoryBudgetBytes must be a positive integer'],
-    [{ defaultPlacement: 'SOMETIMES' }, 'options.defaultPlacement must be one of AUTO, PUSHDOWN, NO_PUSHDOWN'],
-    [{ catalogRefreshMs: 1.5 }, 'options.catalogRefreshMs must be a non-negative integer (0 turns the timer off)'],
+    [
+      { defaultPlacement: 'SOMETIMES' },
+      'options.defaultPlacement must be one of AUTO, PUSHDOWN, NO_PUSHDOWN',
+    ],
+    [
+      { catalogRefreshMs: 1.5 },
+      'options.catalogRefreshMs must be a non-negative integer (0 turns the timer off)',
+    ],
     [{ concurrency: 3 }, 'options.concurrency is not an option; did you mean options.maxConcurrency?'],
     [{ memoryBudget: 3 }, 'options.memoryBudget is not an option; did you mean options.memoryBudgetBytes?'],
     [{ colour: 'red' }, 'options.colour is not an option'],

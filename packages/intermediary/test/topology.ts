@@ -2,7 +2,7 @@
  * Test helpers: an in-process topology (two base nodes on port 0, an intermediary in front),
  * data written by DuckDB, a Query client that collects the stream, and DuckDB as the oracle.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,11 @@ export interface QueryResult {
   chunks: number;
 }
 
-export function query(client: IntermediaryClient, req: QueryRequest, options: grpc.CallOptions = {}): Promise<QueryResult> {
+export function query(
+  client: IntermediaryClient,
+  req: QueryRequest,
+  options: grpc.CallOptions = {},
+): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let stats: QueryStats__Output | null = null;
@@ -97,7 +101,8 @@ export function canon(v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return Number(v.toPrecision(9));
-  if (typeof v === 'string' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v)) return Number(Number(v).toPrecision(9));
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v))
+    return Number(Number(v).toPrecision(9));
   return v;
 }
 

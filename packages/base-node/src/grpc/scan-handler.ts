@@ -6,7 +6,7 @@
  * 'drain' so a slow client slows the scan instead of filling memory. A cancel (or deadline)
  * aborts the executor through its signal.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { runFragment, type FragmentStats } from '@pushdown/engine';
 import { toServiceError, type ScanRequest__Output, type ScanResponse, type ScanStats } from '@pushdown/proto';
 import { checkFragmentAgainstObject, parseFragment } from '../scan/fragment-check.js';
@@ -31,7 +31,11 @@ export function scanHandler(
           ctx.log(`scan ${call.request.queryId || ''} cancelled: ${(err as Error)?.message ?? String(err)}`);
           return;
         }
-        call.emit('error', toServiceError(err));
+        const status = toServiceError(err);
+        // Errors the user cannot fix are bugs: keep the stack for whoever runs the node.
+        if (status.code === grpc.status.INTERNAL)
+          ctx.log(`scan failed: ${(err as Error)?.stack ?? String(err)}`);
+        call.emit('error', status);
       },
     );
   };

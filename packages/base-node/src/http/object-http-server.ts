@@ -73,7 +73,7 @@ export function createObjectHttpServer(
     res.setHeader('Content-Type', CONTENT_TYPES[meta.format]);
     const range = parseRange(req.headers.range, size);
     if (range.kind === 'unsatisfiable') {
-      void file.close();
+      void file.close().catch(() => {});
       res.setHeader('Content-Range', `bytes */${size}`);
       return sendJson(res, 416, {
         error: {
@@ -87,7 +87,7 @@ export function createObjectHttpServer(
     if (range.kind === 'partial') res.setHeader('Content-Range', contentRange(start, end, size));
     res.setHeader('Content-Length', String(end - start + 1));
     if (req.method === 'HEAD' || end < start) {
-      void file.close();
+      void file.close().catch(() => {});
       res.end();
       return;
     }

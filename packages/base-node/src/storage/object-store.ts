@@ -31,6 +31,7 @@ import { AlreadyExistsError, CancelledError, InvalidArgumentError, NotFoundError
 import { inspectObject } from './inspect-object.js';
 import { KeyedLock } from './keyed-lock.js';
 import { resolveFormat, SIDECAR_SUFFIX, validateName } from './names.js';
+import { fsyncDir, isNotFound, listDir, writeDurably } from './fs-durable.js';
 import { decodeMeta, encodeMeta, type ObjectMeta } from './object-meta.js';
 import { tooLarge, writeTempFile } from './temp-writer.js';
 
@@ -225,8 +226,13 @@ export class ObjectStore {
       if (isNotFound(err)) throw notFound(table, name);
       throw err;
     }
-    const { size } = await file.stat();
-    return { meta, file, size };
+    try {
+      const { size } = await file.stat();
+      return { meta, file, size };
+    } catch (err) {
+      await file.close().catch(() => {});
+      throw err;
+    }
   }
 
   /** The object as a Blob (what the engine's readers take). */
@@ -281,37 +287,4 @@ function checkSha256(value: string | undefined): string | null {
     throw new InvalidArgumentError(`sha256 "${value.slice(0, 80)}" is not 64 hex digits`);
   }
   return value.toLowerCase();
-}
-
-async function writeDurably(path: string, text: string): Promise<void> {
-  await writeFile(path, text, { flag: 'wx' });
-  const fh = await open(path, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Makes renames in `dir` durable (POSIX needs an fsync of the directory itself). */
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    if (isNotFound(err)) return [];
-    throw err;
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }

@@ -9,6 +9,7 @@
  * admin.close();
  */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import {
@@ -172,11 +173,8 @@ export function inferFormat(file: string): ObjectFormat | undefined {
 
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  const fh = await open(file, 'r');
-  try {
-    for await (const chunk of fh.readableWebStream() as AsyncIterable<Uint8Array>) hash.update(chunk);
-  } finally {
-    await fh.close();
+  for await (const chunk of createReadStream(file, { highWaterMark: PUT_CHUNK_BYTES })) {
+    hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
 }

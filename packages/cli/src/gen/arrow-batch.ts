@@ -8,6 +8,8 @@ import type { DataType } from '@pushdown/engine';
 import type { ColumnBatch, GenSchema, Utf8Column } from './column-batch.js';
 
 const TWO_POW_32 = 4294967296;
+// Bound once: global lookups are slow inside vm contexts (jest) in this per-value loop.
+const { floor } = Math;
 
 function arrowType(type: DataType): arrow.DataType {
   switch (type) {
@@ -56,7 +58,7 @@ export function toArrowBatch(batch: ColumnBatch, schema: arrow.Schema): arrow.Re
       for (let i = 0; i < n; i++) {
         const v = src[i]!;
         words[2 * i] = v >>> 0;
-        words[2 * i + 1] = Math.floor(v / TWO_POW_32);
+        words[2 * i + 1] = floor(v / TWO_POW_32);
       }
       return arrow.makeData({ type: type as arrow.Int64, length: n, nullCount: 0, data });
     }

@@ -44,6 +44,11 @@ export function arrowSchemaOf(fields: readonly Field[]): ArrowSchema {
 
 /** A record batch of `length` rows from one `Data` per field of `schema` (zero columns allowed). */
 export function batchOf(schema: ArrowSchema, length: number, columns: readonly Data[]): RecordBatch {
-  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: columns as Data[] });
+  const data = makeData({
+    type: new Struct(schema.fields),
+    length,
+    nullCount: 0,
+    children: columns as Data[],
+  });
   return new RecordBatch(schema, data);
 }

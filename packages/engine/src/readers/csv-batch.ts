@@ -27,7 +27,8 @@ export function copyColumn(w: CsvWasmInstance, col: CsvColumnBuffers, rows: numb
   const buf = w.memory.buffer;
   const nulls = w.exports.nullCount(col.fileIndex);
   const bitmapBytes = (rows + 7) >>> 3;
-  const nullBitmap = nulls > 0 ? new Uint8Array(buf.slice(col.validity, col.validity + bitmapBytes)) : undefined;
+  const nullBitmap =
+    nulls > 0 ? new Uint8Array(buf.slice(col.validity, col.validity + bitmapBytes)) : undefined;
   let bytes = nullBitmap ? bitmapBytes : 0;
   const base = { length: rows, nullCount: nulls, ...(nullBitmap ? { nullBitmap } : {}) };
   switch (col.type) {

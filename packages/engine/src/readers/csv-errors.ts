@@ -36,11 +36,16 @@ export function csvParseError(status: number, w: CsvWasmInstance, ctx: CsvErrorC
       );
     case ParseStatus.ERR_BAD_VALUE: {
       const type = ctx.types[e.errCol()] ?? '?';
-      return new CorruptDataError(`line ${line}, column ${colName}: ${shown(w, e.errStart(), e.errEnd())} is not a ${type}`, {
-        ...(ctx.inferred
-          ? { hint: `the type was inferred from a sample of the file; declare the schema when putting the object to read it differently` }
-          : {}),
-      });
+      return new CorruptDataError(
+        `line ${line}, column ${colName}: ${shown(w, e.errStart(), e.errEnd())} is not a ${type}`,
+        {
+          ...(ctx.inferred
+            ? {
+                hint: `the type was inferred from a sample of the file; declare the schema when putting the object to read it differently`,
+              }
+            : {}),
+        },
+      );
     }
     default:
       return new CorruptDataError(`CSV parser failed with status ${status}`);

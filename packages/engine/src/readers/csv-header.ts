@@ -59,7 +59,9 @@ export function parseCsvHeader(bytes: Uint8Array, delimiter: number, complete: b
       p = q + 1;
       const c = bytes[p];
       if (p < bytes.length && c !== delimiter && c !== LF && c !== CR) {
-        throw new CorruptDataError(`line 1: unexpected character after the closing quote of header field ${names.length + 1}`);
+        throw new CorruptDataError(
+          `line 1: unexpected character after the closing quote of header field ${names.length + 1}`,
+        );
       }
     } else {
       let q = p;
@@ -69,7 +71,8 @@ export function parseCsvHeader(bytes: Uint8Array, delimiter: number, complete: b
     }
     names.push(name);
     if (p >= bytes.length) {
-      if (!complete) throw new CorruptDataError(`line 1: the CSV header is longer than ${bytes.length} bytes`);
+      if (!complete)
+        throw new CorruptDataError(`line 1: the CSV header is longer than ${bytes.length} bytes`);
       break;
     }
     const c = bytes[p];
@@ -80,10 +83,12 @@ export function parseCsvHeader(bytes: Uint8Array, delimiter: number, complete: b
     p += c === CR && bytes[p + 1] === LF ? 2 : 1;
     break;
   }
-  if (names.length === 1 && names[0] === '') throw new CorruptDataError('line 1: the CSV header line is empty');
+  if (names.length === 1 && names[0] === '')
+    throw new CorruptDataError('line 1: the CSV header line is empty');
   const seen = new Set<string>();
   for (const [i, n] of names.entries()) {
-    if (n === '') throw new CorruptDataError(`line 1: header field ${i + 1} is empty; every column needs a name`);
+    if (n === '')
+      throw new CorruptDataError(`line 1: header field ${i + 1} is empty; every column needs a name`);
     if (seen.has(n)) throw new CorruptDataError(`line 1: duplicate column name "${n}" in the CSV header`);
     seen.add(n);
   }

@@ -38,7 +38,11 @@ export async function inferCsvSchema(blob: Blob, options: CsvReaderOptions = {})
 }
 
 /** Header, schema (the declared one checked against the header, else inferred), first line. */
-export async function describeCsv(blob: Blob, declared: Schema | null, opts: ResolvedCsvOptions): Promise<CsvLayoutInfo> {
+export async function describeCsv(
+  blob: Blob,
+  declared: Schema | null,
+  opts: ResolvedCsvOptions,
+): Promise<CsvLayoutInfo> {
   const complete = blob.size <= opts.sampleBytes;
   const sample = new Uint8Array(await blob.slice(0, Math.min(blob.size, opts.sampleBytes)).arrayBuffer());
   const header = parseCsvHeader(sample, opts.delimiter, complete);

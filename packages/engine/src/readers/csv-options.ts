@@ -32,19 +32,23 @@ const KNOWN = new Set(['delimiter', 'chunkBytes', 'sampleBytes', 'sampleRows']);
 
 export function resolveCsvOptions(options: CsvReaderOptions = {}): ResolvedCsvOptions {
   for (const k of Object.keys(options)) {
-    if (!KNOWN.has(k)) throw new InvalidArgumentError(`unknown CSV option "${k}" (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(k))
+      throw new InvalidArgumentError(`unknown CSV option "${k}" (known: ${[...KNOWN].join(', ')})`);
   }
   let delimiter = CSV_DEFAULTS.delimiter;
   if (options.delimiter !== undefined) {
     const d = options.delimiter;
     if (d.length !== 1 || d.charCodeAt(0) > 0x7f || d === '"' || d === '\n' || d === '\r') {
-      throw new InvalidArgumentError('options.delimiter must be one ASCII character other than \'"\', CR or LF');
+      throw new InvalidArgumentError(
+        "options.delimiter must be one ASCII character other than '\"', CR or LF",
+      );
     }
     delimiter = d.charCodeAt(0);
   }
   const positive = (name: string, v: number | undefined, dflt: number, min: number): number => {
     if (v === undefined) return dflt;
-    if (!Number.isInteger(v) || v < min) throw new InvalidArgumentError(`options.${name} must be an integer >= ${min}`);
+    if (!Number.isInteger(v) || v < min)
+      throw new InvalidArgumentError(`options.${name} must be an integer >= ${min}`);
     return v;
   };
   return {

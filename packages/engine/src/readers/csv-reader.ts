@@ -43,7 +43,8 @@ export class CsvObjectReader implements ObjectReader {
     const info = await this.describe();
     const outputs = resolveColumns(info.fields, options.columns, 'CSV object');
     const batchRows = resolveBatchRows(options.batchRows);
-    if (batchRows > 1 << 22) throw new InvalidArgumentError('batchRows must be at most 4194304 for CSV objects');
+    if (batchRows > 1 << 22)
+      throw new InvalidArgumentError('batchRows must be at most 4194304 for CSV objects');
     yield* scanCsv(
       {
         blob: this.blob,

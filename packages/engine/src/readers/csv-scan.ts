@@ -44,7 +44,8 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
     const type = plan.fileFields[i]!.type;
     buffers.set(i, { fileIndex: i, type, values: 0, validity: 0, offsets: 0, data: 0, dataCap: 0 });
   }
-  for (const b of buffers.values()) if (b.type === 'utf8') b.dataCap = plan.batchRows * INITIAL_UTF8_BYTES_PER_ROW;
+  for (const b of buffers.values())
+    if (b.type === 'utf8') b.dataCap = plan.batchRows * INITIAL_UTF8_BYTES_PER_ROW;
 
   let inputCap = plan.chunkBytes;
   let inputPtr = 0;
@@ -58,7 +59,9 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
     fixPtr = w.alloc(FIXUP_ENTRIES * 16).ptr;
     for (const b of buffers.values()) {
       const bitmap = Math.ceil(rows / 64) * 8;
-      b.values = w.alloc(b.type === 'bool' ? bitmap : b.type === 'int32' || b.type === 'date32' ? rows * 4 : rows * 8).ptr;
+      b.values = w.alloc(
+        b.type === 'bool' ? bitmap : b.type === 'int32' || b.type === 'date32' ? rows * 4 : rows * 8,
+      ).ptr;
       b.validity = w.alloc(bitmap).ptr;
       if (b.type === 'utf8') {
         b.offsets = w.alloc((rows + 1) * 4).ptr;

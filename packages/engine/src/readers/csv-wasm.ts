@@ -48,7 +48,16 @@ export const ParseStatus = {
 } as const;
 
 /** Column type codes of the spec table (see operators/csv/assembly/index.ts). */
-export const CsvTypeCode = { skip: 0, bool: 1, int32: 2, int64: 3, float64: 4, date32: 5, utf8: 6, infer: 7 } as const;
+export const CsvTypeCode = {
+  skip: 0,
+  bool: 1,
+  int32: 2,
+  int64: 3,
+  float64: 4,
+  date32: 5,
+  utf8: 6,
+  infer: 7,
+} as const;
 
 let compiled: { module: WebAssembly.Module; manifest: OperatorManifest } | null = null;
 
@@ -59,12 +68,15 @@ function compileOnce(): { module: WebAssembly.Module; manifest: OperatorManifest
   const declared = new Set(manifest.imports);
   for (const imp of WebAssembly.Module.imports(module)) {
     const name = `${imp.module}.${imp.name}`;
-    if (!declared.has(name)) throw new PluginError(`csv operator imports ${name}, which its manifest does not declare`);
-    if (name === 'env.memory' && imp.kind !== 'memory') throw new PluginError('csv operator: env.memory must be a memory');
+    if (!declared.has(name))
+      throw new PluginError(`csv operator imports ${name}, which its manifest does not declare`);
+    if (name === 'env.memory' && imp.kind !== 'memory')
+      throw new PluginError('csv operator: env.memory must be a memory');
   }
   // A module that defines its own memory would escape the host's cap.
   const bytes = readFileSync(operatorWasmPath('csv'));
-  if (definesMemory(bytes)) throw new PluginError('csv operator defines its own memory; operators must import env.memory');
+  if (definesMemory(bytes))
+    throw new PluginError('csv operator defines its own memory; operators must import env.memory');
   compiled = { module, manifest };
   return compiled;
 }

@@ -33,7 +33,14 @@ export interface ScanCounters {
 }
 
 export function newScanCounters(): ScanCounters {
-  return { rowsScanned: 0, bytesScanned: 0, rowGroupsTotal: 0, rowGroupsScanned: 0, bytesCopied: 0, decodeMs: 0 };
+  return {
+    rowsScanned: 0,
+    bytesScanned: 0,
+    rowGroupsTotal: 0,
+    rowGroupsScanned: 0,
+    bytesCopied: 0,
+    decodeMs: 0,
+  };
 }
 
 export interface ObjectReader {

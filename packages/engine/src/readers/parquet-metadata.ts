@@ -40,7 +40,8 @@ const MAGIC = 0x31524150; // "PAR1" little-endian
  */
 export async function readParquetMetadata(blob: Blob): Promise<ParquetObjectMetadata> {
   const size = blob.size;
-  if (size < 12) throw new CorruptDataError(`not a Parquet file: ${size} bytes is too short (at least 12 expected)`);
+  if (size < 12)
+    throw new CorruptDataError(`not a Parquet file: ${size} bytes is too short (at least 12 expected)`);
   const tail = new DataView(await blob.slice(size - 8, size).arrayBuffer());
   if (tail.getUint32(4, true) !== MAGIC) {
     throw new CorruptDataError('not a Parquet file: bad magic bytes at end (expected "PAR1")');
@@ -57,7 +58,9 @@ export async function readParquetMetadata(blob: Blob): Promise<ParquetObjectMeta
   }
   let metadata: FileMetaData;
   try {
-    metadata = await parquetMetadataAsync(asyncBufferOf(blob), { parsers: { dateFromDays: (days: number) => days } as never });
+    metadata = await parquetMetadataAsync(asyncBufferOf(blob), {
+      parsers: { dateFromDays: (days: number) => days } as never,
+    });
   } catch (cause) {
     throw new CorruptDataError(`corrupt Parquet footer: ${(cause as Error).message}`, { cause });
   }
@@ -74,7 +77,8 @@ function mapSchema(metadata: FileMetaData): ParquetObjectMetadata {
   let leaf = 0;
   for (let child = 0; child < (root.num_children ?? 0); child++) {
     const el = elements[i];
-    if (!el) throw new CorruptDataError('corrupt Parquet footer: the schema has fewer elements than it declares');
+    if (!el)
+      throw new CorruptDataError('corrupt Parquet footer: the schema has fewer elements than it declares');
     if (el.num_children) {
       // Nested group: skip its whole subtree, counting leaves.
       const [next, leaves] = skipSubtree(elements, i);
@@ -126,18 +130,22 @@ function mapType(el: SchemaElement): DataType | { reason: string } {
   const logical = el.logical_type;
   const conv = el.converted_type;
   if (isDecimal(el)) return 'float64';
-  const unsupported = (what: string): { reason: string } => ({ reason: `Parquet type ${what} is not supported` });
+  const unsupported = (what: string): { reason: string } => ({
+    reason: `Parquet type ${what} is not supported`,
+  });
   switch (el.type) {
     case 'BOOLEAN':
       return 'bool';
     case 'INT32':
       if (conv === 'DATE' || logical?.type === 'DATE') return 'date32';
-      if (conv === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32)) return 'int64';
+      if (conv === 'UINT_32' || (logical?.type === 'INTEGER' && !logical.isSigned && logical.bitWidth === 32))
+        return 'int64';
       if (conv === undefined || /^U?INT_(8|16|32)$/.test(conv) || logical?.type === 'INTEGER') return 'int32';
       return unsupported(`INT32 (${conv})`);
     case 'INT64':
       if (logical?.type === 'TIMESTAMP' || conv?.startsWith('TIMESTAMP')) return unsupported('TIMESTAMP');
-      if (conv === 'UINT_64' || (logical?.type === 'INTEGER' && !logical.isSigned)) return unsupported('UINT_64');
+      if (conv === 'UINT_64' || (logical?.type === 'INTEGER' && !logical.isSigned))
+        return unsupported('UINT_64');
       if (conv === undefined || conv === 'INT_64' || logical?.type === 'INTEGER') return 'int64';
       return unsupported(`INT64 (${conv})`);
     case 'FLOAT':

@@ -24,37 +24,54 @@ const SAME: Record<DataType, number> = {
 };
 
 export function normalizeColumn(src: Data, target: DataType, column: string): Normalized {
-  const t = src.type as ArrowDataType & { bitWidth?: number; isSigned?: boolean; precision?: number; unit?: number };
+  const t = src.type as ArrowDataType & {
+    bitWidth?: number;
+    isSigned?: boolean;
+    precision?: number;
+    unit?: number;
+  };
   if (src.typeId === SAME[target] && sameLayout(src, target)) return { data: src, copiedBytes: 0 };
   const type = arrowTypeOf(target);
   const base = nullsOf(src);
   const n = src.length;
-  const at = (i: number): unknown => (src as unknown as { values: ArrayLike<unknown> }).values[src.offset + i];
+  const at = (i: number): unknown => (src as unknown as { values: ArrayLike<unknown> }).values[i];
   switch (target) {
     case 'float64': {
       const out = new Float64Array(n);
       if (src.typeId === Type.Decimal) fillDecimal(src, out);
       else for (let i = 0; i < n; i++) out[i] = Number(at(i));
-      return { data: makeData({ type: type as never, ...base, data: out } as never), copiedBytes: out.byteLength };
+      return {
+        data: makeData({ type: type as never, ...base, data: out } as never),
+        copiedBytes: out.byteLength,
+      };
     }
     case 'int32': {
       if (src.typeId !== Type.Int) break;
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = Number(at(i));
-      return { data: makeData({ type: type as never, ...base, data: out } as never), copiedBytes: out.byteLength };
+      return {
+        data: makeData({ type: type as never, ...base, data: out } as never),
+        copiedBytes: out.byteLength,
+      };
     }
     case 'int64': {
       if (src.typeId !== Type.Int) break;
       const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) out[i] = BigInt(at(i) as number | bigint);
-      return { data: makeData({ type: type as never, ...base, data: out } as never), copiedBytes: out.byteLength };
+      return {
+        data: makeData({ type: type as never, ...base, data: out } as never),
+        copiedBytes: out.byteLength,
+      };
     }
     case 'date32': {
       if (src.typeId !== Type.Date) break;
       // Date64 (milliseconds): days since the epoch.
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = Math.floor(Number(at(i)) / 86_400_000);
-      return { data: makeData({ type: type as never, ...base, data: out } as never), copiedBytes: out.byteLength };
+      return {
+        data: makeData({ type: type as never, ...base, data: out } as never),
+        copiedBytes: out.byteLength,
+      };
     }
     case 'utf8':
       return utf8Of(src);
@@ -80,11 +97,15 @@ function sameLayout(src: Data, target: DataType): boolean {
   }
 }
 
-/** Length, null count and a validity bitmap that starts at the column's first row. */
+/**
+ * Length, null count and a validity bitmap that starts at the column's first row. (apache-arrow
+ * slices value buffers when it slices Data; only the bitmap keeps `offset`.)
+ */
 function nullsOf(src: Data): { length: number; nullCount: number; nullBitmap?: Uint8Array } {
   const { length, nullCount, nullBitmap, offset } = src;
   if (nullCount <= 0 || !nullBitmap) return { length, nullCount: 0 };
-  if (offset % 8 === 0) return { length, nullCount, nullBitmap: nullBitmap.subarray(offset >> 3, (offset + length + 7) >> 3) };
+  if (offset % 8 === 0)
+    return { length, nullCount, nullBitmap: nullBitmap.subarray(offset >> 3, (offset + length + 7) >> 3) };
   const out = new Uint8Array((length + 7) >> 3);
   for (let i = 0; i < length; i++) if (isValid(src, i)) out[i >> 3]! |= 1 << (i & 7);
   return { length, nullCount, nullBitmap: out };
@@ -97,7 +118,7 @@ function fillDecimal(src: Data, out: Float64Array): void {
   const stride = ((src.type as unknown as { bitWidth?: number }).bitWidth ?? 128) / 32;
   const p = 10 ** scale;
   for (let i = 0; i < out.length; i++) {
-    const o = (src.offset + i) * stride;
+    const o = i * stride;
     const w0 = words[o]!;
     const w1 = words[o + 1]!;
     const ext = (w1 | 0) < 0 ? 0xffffffff : 0;
@@ -125,13 +146,13 @@ function utf8Of(src: Data): Normalized {
     const keys = (src as unknown as { values: ArrayLike<number | bigint> }).values;
     const valid = (i: number): boolean => src.nullCount === 0 || isValid(src, i);
     let total = 0;
-    for (let i = 0; i < n; i++) if (valid(i)) total += dOff[Number(keys[src.offset + i]) + 1]! - dOff[Number(keys[src.offset + i])]!;
+    for (let i = 0; i < n; i++) if (valid(i)) total += dOff[Number(keys[i]) + 1]! - dOff[Number(keys[i])]!;
     const offsets = new Int32Array(n + 1);
     const bytes = new Uint8Array(total);
     let pos = 0;
     for (let i = 0; i < n; i++) {
       if (valid(i)) {
-        const k = Number(keys[src.offset + i]);
+        const k = Number(keys[i]);
         const a = dOff[k]!;
         const b = dOff[k + 1]!;
         bytes.set(dBytes.subarray(a, b), pos);
@@ -151,11 +172,11 @@ function utf8Of(src: Data): Normalized {
   }
   if (src.typeId === Type.LargeUtf8 || src.typeId === Type.Utf8) {
     const off = src.valueOffsets as ArrayLike<number | bigint>;
-    const start = Number(off[src.offset]);
-    const end = Number(off[src.offset + n]);
+    const start = Number(off[0]);
+    const end = Number(off[n]);
     if (end - start > 0x7fffffff) throw new ExecutionError('a string column batch is over 2 GiB');
     const offsets = new Int32Array(n + 1);
-    for (let i = 0; i <= n; i++) offsets[i] = Number(off[src.offset + i]) - start;
+    for (let i = 0; i <= n; i++) offsets[i] = Number(off[i]) - start;
     const bytes = (src.values as Uint8Array).slice(start, end);
     return {
       data: makeData({

@@ -71,7 +71,8 @@ function provesEmpty(e: Expr, stats: StatsOf): boolean {
     case 'binary': {
       if (e.op === 'and') return provesEmpty(e.left, stats) || provesEmpty(e.right, stats);
       if (e.op === 'or') return provesEmpty(e.left, stats) && provesEmpty(e.right, stats);
-      if (e.left.kind === 'column' && e.right.kind === 'literal') return compareProvesEmpty(e.op, stats(e.left.name), e.right);
+      if (e.left.kind === 'column' && e.right.kind === 'literal')
+        return compareProvesEmpty(e.op, stats(e.left.name), e.right);
       if (e.left.kind === 'literal' && e.right.kind === 'column') {
         return compareProvesEmpty(flip(e.op), stats(e.right.name), e.left);
       }

@@ -1,15 +1,15 @@
 /**
  * ObjectReader for Parquet objects: footer and statistics via hyparquet (ranges of the Blob),
- * row groups pruned against the fragment filter, pages decoded by parquet-wasm a few row groups
- * at a time (so its memory, which never shrinks, stays bounded), then handed to apache-arrow
- * through an IPC stream and normalized to our column types.
+ * row groups pruned against the fragment filter, pages decoded by parquet-wasm (in a worker, see
+ * parquet-decoder.ts) a few row groups at a time so its memory, which never shrinks, stays
+ * bounded, then handed to apache-arrow as an IPC stream and normalized to our column types.
  */
 import { tableFromIPC, type RecordBatch } from 'apache-arrow';
-import { ParquetFile } from 'parquet-wasm';
 import { CancelledError, CorruptDataError, InvalidArgumentError } from '@pushdown/proto';
 import type { Schema } from '../plan/types.js';
 import type { ObjectReader, ScanCounters, ScanOptions } from './object-reader.js';
 import { arrowSchemaOf, batchOf } from './arrow-schema.js';
+import { decodeRowGroups } from './parquet-decoder.js';
 import { normalizeColumn } from './parquet-normalize.js';
 import { pruneRowGroups } from './parquet-pruning.js';
 import { readParquetMetadata, type ParquetObjectMetadata } from './parquet-metadata.js';
@@ -22,7 +22,6 @@ const MIN_DECODE_BATCH = 65_536;
 export class ParquetObjectReader implements ObjectReader {
   readonly format = 'parquet' as const;
   private meta: Promise<ParquetObjectMetadata> | null = null;
-  private file: Promise<ParquetFile> | null = null;
 
   constructor(private readonly blob: Blob) {}
 
@@ -40,19 +39,12 @@ export class ParquetObjectReader implements ObjectReader {
     return (await this.metadata()).numRows;
   }
 
-  private parquetFile(): Promise<ParquetFile> {
-    this.file ??= ParquetFile.fromFile(this.blob).catch((cause: unknown) => {
-      this.file = null;
-      throw new CorruptDataError(`corrupt Parquet file: ${messageOf(cause)}`, { cause });
-    });
-    return this.file;
-  }
-
   async *scan(options: ScanOptions, counters: ScanCounters): AsyncGenerator<RecordBatch> {
     const meta = await this.metadata();
     for (const name of options.columns) {
       const u = meta.unsupported.find((x) => x.name === name);
-      if (u) throw new InvalidArgumentError(`column ${name} of this Parquet object cannot be read: ${u.reason}`);
+      if (u)
+        throw new InvalidArgumentError(`column ${name} of this Parquet object cannot be read: ${u.reason}`);
     }
     const outputs = resolveColumns(meta.schema, options.columns, 'Parquet object');
     const batchRows = resolveBatchRows(options.batchRows);
@@ -83,17 +75,24 @@ export class ParquetObjectReader implements ObjectReader {
       return;
     }
 
-    const file = await this.parquetFile();
-    for (const part of planReads(meta, keep, fields.map((c) => c.leaf))) {
+    for (const part of planReads(
+      meta,
+      keep,
+      fields.map((c) => c.leaf),
+    )) {
       if (options.signal?.aborted) throw new CancelledError('Parquet scan cancelled');
       for (const rg of part) {
-        for (const c of fields) counters.bytesScanned += Number(groups[rg]!.columns[c.leaf]?.meta_data?.total_compressed_size ?? 0);
+        for (const c of fields)
+          counters.bytesScanned += Number(groups[rg]!.columns[c.leaf]?.meta_data?.total_compressed_size ?? 0);
       }
       const t0 = performance.now();
       let ipc: Uint8Array;
       try {
-        const table = await file.read({ rowGroups: part, columns: names, batchSize: Math.max(batchRows, MIN_DECODE_BATCH) });
-        ipc = table.intoIPCStream();
+        ipc = await decodeRowGroups(this.blob, {
+          rowGroups: part,
+          columns: names,
+          batchSize: Math.max(batchRows, MIN_DECODE_BATCH),
+        });
       } catch (cause) {
         throw new CorruptDataError(
           `corrupt Parquet data in row group${part.length > 1 ? 's' : ''} ${part.join(', ')}: ${messageOf(cause)}`,
@@ -116,7 +115,9 @@ export class ParquetObjectReader implements ObjectReader {
         counters.rowsScanned += batch.numRows;
         counters.decodeMs += performance.now() - t1;
         for (let a = 0; a < batch.numRows; a += batchRows) {
-          yield a === 0 && batch.numRows <= batchRows ? whole : whole.slice(a, Math.min(batch.numRows, a + batchRows));
+          yield a === 0 && batch.numRows <= batchRows
+            ? whole
+            : whole.slice(a, Math.min(batch.numRows, a + batchRows));
         }
       }
     }
@@ -124,13 +125,20 @@ export class ParquetObjectReader implements ObjectReader {
 }
 
 /** Consecutive runs of row groups whose requested columns decode to at most READ_BUDGET_BYTES. */
-function planReads(meta: ParquetObjectMetadata, rowGroups: readonly number[], leaves: readonly number[]): number[][] {
+function planReads(
+  meta: ParquetObjectMetadata,
+  rowGroups: readonly number[],
+  leaves: readonly number[],
+): number[][] {
   const out: number[][] = [];
   let cur: number[] = [];
   let bytes = 0;
   for (const rg of rowGroups) {
     const g = meta.metadata.row_groups[rg]!;
-    const size = leaves.reduce((s, l) => s + Number(g.columns[l]?.meta_data?.total_uncompressed_size ?? 0), 0);
+    const size = leaves.reduce(
+      (s, l) => s + Number(g.columns[l]?.meta_data?.total_uncompressed_size ?? 0),
+      0,
+    );
     if (cur.length > 0 && bytes + size > READ_BUDGET_BYTES) {
       out.push(cur);
       cur = [];

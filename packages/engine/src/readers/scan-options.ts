@@ -22,6 +22,7 @@ export function resolveColumns(fields: Schema, columns: readonly string[], what:
 
 export function resolveBatchRows(batchRows: number | undefined): number {
   if (batchRows === undefined) return DEFAULT_BATCH_ROWS;
-  if (!Number.isInteger(batchRows) || batchRows < 1) throw new InvalidArgumentError('batchRows must be a positive integer');
+  if (!Number.isInteger(batchRows) || batchRows < 1)
+    throw new InvalidArgumentError('batchRows must be a positive integer');
   return batchRows;
 }

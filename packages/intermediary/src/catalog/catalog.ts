@@ -13,7 +13,8 @@
 import type { ObjectFormat, Schema } from '@pushdown/engine';
 import type { ObjectInfo__Output } from '@pushdown/proto';
 import type { Logger } from '../options.js';
-import { BaseNodeRegistry, type BaseNodeState } from './base-node-registry.js';
+import type { BaseNodeRegistry } from './base-node-registry.js';
+import { type BaseNodeState } from './base-node-registry.js';
 import { parseSchemaJson, sameColumns, schemaText } from './schema-json.js';
 
 export interface CatalogObject {
@@ -65,7 +66,9 @@ export class IntermediaryCatalog {
   startTimer(): void {
     if (this.#options.refreshMs <= 0 || this.#timer) return;
     this.#timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.#options.logger('warn', 'catalog refresh failed', { err: String(err) }));
+      this.refresh().catch((err: unknown) =>
+        this.#options.logger('warn', 'catalog refresh failed', { err: String(err) }),
+      );
     }, this.#options.refreshMs);
     this.#timer.unref();
   }
@@ -98,7 +101,10 @@ export class IntermediaryCatalog {
     await Promise.all(nodes.map((n) => this.nodes.probe(n, this.#options.timeoutMs)));
     for (const n of nodes) {
       if (n.status === 'down') {
-        this.#options.logger('warn', `base node ${n.id} is unavailable`, { address: n.grpcAddress, error: n.error });
+        this.#options.logger('warn', `base node ${n.id} is unavailable`, {
+          address: n.grpcAddress,
+          error: n.error,
+        });
       } else if (n.capabilities && n.capabilities.nodeId && n.capabilities.nodeId !== n.id) {
         this.#options.logger('warn', `base node ${n.id} calls itself ${n.capabilities.nodeId}`, {});
       }
@@ -154,7 +160,9 @@ function buildTables(nodes: readonly BaseNodeState[]): Map<string, CatalogTable>
   for (const [name, objects] of byTable) {
     const list: CatalogObject[] = [];
     const problems: string[] = [];
-    for (const { info, nodes: holders } of [...objects.values()].sort((a, b) => compare(a.info.name, b.info.name))) {
+    for (const { info, nodes: holders } of [...objects.values()].sort((a, b) =>
+      compare(a.info.name, b.info.name),
+    )) {
       const schema = parseSchemaJson(info.schemaJson);
       if (typeof schema === 'string') {
         problems.push(`object ${name}/${info.name} on ${holders.join(', ')} has a bad schema: ${schema}`);
@@ -185,7 +193,10 @@ function buildTables(nodes: readonly BaseNodeState[]): Map<string, CatalogTable>
     }
     tables.set(name, {
       name,
-      schema: schema.map((f) => ({ ...f, nullable: list.some((o) => o.schema.find((g) => g.name === f.name)?.nullable) })),
+      schema: schema.map((f) => ({
+        ...f,
+        nullable: list.some((o) => o.schema.find((g) => g.name === f.name)?.nullable),
+      })),
       objects: list,
       error: problems.length > 0 ? `table ${name} is inconsistent: ${problems.join('; ')}` : null,
       totalRows: list.reduce((s, o) => s + (o.numRows ?? 0), 0),

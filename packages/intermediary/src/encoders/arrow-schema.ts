@@ -2,7 +2,17 @@
  * The engine's logical types as Arrow types (see plan/types.ts for the mapping), for the
  * result schema when a query returns no batches.
  */
-import { Bool, DateDay, Field, Float64, Int32, Int64, Schema, Utf8, type DataType as ArrowType } from 'apache-arrow';
+import {
+  Bool,
+  DateDay,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  Schema,
+  Utf8,
+  type DataType as ArrowType,
+} from 'apache-arrow';
 import type { DataType, Schema as EngineSchema } from '@pushdown/engine';
 
 export function arrowTypeOf(t: DataType): ArrowType {

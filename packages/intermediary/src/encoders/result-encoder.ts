@@ -39,7 +39,9 @@ export function createResultEncoder(
     case 'json':
       return new JsonLinesEncoder(schema, chunkBytes);
     default:
-      throw new InvalidArgumentError(`unknown result format "${String(format)}"`, { hint: 'use arrow, csv or json' });
+      throw new InvalidArgumentError(`unknown result format "${String(format)}"`, {
+        hint: 'use arrow, csv or json',
+      });
   }
 }
 

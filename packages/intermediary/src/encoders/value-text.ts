@@ -25,7 +25,9 @@ export function formatDays(days: number): string {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -103,6 +105,6 @@ export function cellFormatter(vector: Vector): CellFormatter {
   }
   return make(
     (v) => (typeof v === 'bigint' ? v.toString() : String(v)),
-    (v) => (typeof v === 'bigint' ? jsonBigInt(v) : JSON.stringify(v) ?? 'null'),
+    (v) => (typeof v === 'bigint' ? jsonBigInt(v) : (JSON.stringify(v) ?? 'null')),
   );
 }

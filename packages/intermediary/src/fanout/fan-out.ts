@@ -84,7 +84,8 @@ export function fanOut(planned: readonly PlannedFragment[], options: FanOutOptio
       yield* channel.batches();
     } finally {
       // Normal end: all fragments are done, the abort is a no-op. Early end: stop them.
-      if (!controller.signal.aborted) controller.abort(new CancelledError('the query no longer needs more rows'));
+      if (!controller.signal.aborted)
+        controller.abort(new CancelledError('the query no longer needs more rows'));
     }
   }
 

@@ -20,7 +20,8 @@ function messageOf(err: unknown): string {
   if (err && typeof err === 'object') {
     const e = err as { details?: unknown; message?: unknown; code?: unknown };
     if (typeof e.details === 'string' && e.details) return e.details;
-    if (typeof e.message === 'string' && e.message) return typeof e.code === 'string' ? `${e.code}: ${e.message}` : e.message;
+    if (typeof e.message === 'string' && e.message)
+      return typeof e.code === 'string' ? `${e.code}: ${e.message}` : e.message;
   }
   return String(err);
 }
@@ -30,15 +31,25 @@ export function isConnectionTrouble(err: unknown): boolean {
   if (code === status.UNAVAILABLE) return true;
   const errCode = (err as { code?: unknown } | null)?.code;
   const text = `${typeof errCode === 'string' ? errCode : ''} ${messageOf(err)} ${String((err as { cause?: unknown })?.cause ?? '')}`;
-  return (code === null || code === status.INTERNAL || code === status.CANCELLED) && CONNECTION_TROUBLE.test(text);
+  return (
+    (code === null || code === status.INTERNAL || code === status.CANCELLED) && CONNECTION_TROUBLE.test(text)
+  );
 }
 
 /**
  * @param what e.g. "the scan of lineitem/part-0.parquet" or "the pull of lineitem/part-0.parquet"
  * @param started whether any bytes had arrived ("became unavailable during" vs "is unavailable for")
  */
-export function nodeFailure(err: unknown, node: BaseNodeState, what: string, started: boolean): PushdownError {
+export function nodeFailure(
+  err: unknown,
+  node: BaseNodeState,
+  what: string,
+  started: boolean,
+): PushdownError {
   if (isConnectionTrouble(err)) {
+    // Marked down so the next query re-reads the catalog (and finds the node back, or fails fast).
+    node.status = 'down';
+    node.error = messageOf(err);
     return new UnavailableError(
       `${describeNode(node)} ${started ? 'became unavailable during' : 'is unavailable for'} ${what}: ${messageOf(err)}`,
       { cause: err },

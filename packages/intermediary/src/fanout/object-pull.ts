@@ -43,7 +43,8 @@ export async function pullObject(
   const what = `the pull of ${object.table}/${object.name}`;
   if (node.status === 'down') throw nodeDown(node, what);
   const base = httpUrlOf(node);
-  if (!base) throw new UnavailableError(`${describeNode(node)} has not reported an HTTP object API (http_url)`);
+  if (!base)
+    throw new UnavailableError(`${describeNode(node)} has not reported an HTTP object API (http_url)`);
   const url = `${base}/objects/${encodeURIComponent(object.table)}/${encodeURIComponent(object.name)}`;
   const { budget, signal } = options;
   const fetchRange = (start: number, end: number, started: boolean) =>
@@ -126,10 +127,11 @@ async function getRange(
     const detail = `HTTP ${res.statusCode} for ${url}${body ? `: ${body}` : ''}`;
     if (res.statusCode === 404) {
       throw new NotFoundError(`${what} failed: ${describeNode(node)} no longer has the object (${detail})`, {
-        hint: 'the catalog was stale; it has been refreshed, run the query again',
+        hint: 'the object was deleted or replaced after the catalog was read; the catalog is re-read, run the query again',
       });
     }
-    if (res.statusCode === 503) throw new UnavailableError(`${describeNode(node)} refused ${what}: ${detail}`);
+    if (res.statusCode === 503)
+      throw new UnavailableError(`${describeNode(node)} refused ${what}: ${detail}`);
     throw new ExecutionError(`${describeNode(node)} failed ${what}: ${detail}`);
   }
   const parts: Uint8Array[] = [];

@@ -72,9 +72,12 @@ export function decidePlacement(
   const obstacle = pushdownObstacle(fragment, node);
   if (requested === 'PUSHDOWN') {
     if (obstacle && node.status === 'up') {
-      throw new InvalidArgumentError(`PUSHDOWN was asked for ${object.table}/${object.name}, but ${obstacle}`, {
-        hint: 'use AUTO or NO_PUSHDOWN placement',
-      });
+      throw new InvalidArgumentError(
+        `PUSHDOWN was asked for ${object.table}/${object.name}, but ${obstacle}`,
+        {
+          hint: 'use AUTO or NO_PUSHDOWN placement',
+        },
+      );
     }
     return { placement: 'PUSHDOWN', node, reason: 'PUSHDOWN requested' };
   }
@@ -87,7 +90,8 @@ function autoRule(fragment: Fragment, obstacle: string | null): { placement: Run
   if (obstacle) return auto('NO_PUSHDOWN', obstacle);
   if (fragment.aggregate) return auto('PUSHDOWN', 'partial aggregate at the base ships one row per group');
   if (fragment.filter) return auto('PUSHDOWN', 'filter at the base ships only the matching rows');
-  if (fragment.limit !== null) return auto('PUSHDOWN', `LIMIT ${fragment.limit} at the base stops the scan early`);
+  if (fragment.limit !== null)
+    return auto('PUSHDOWN', `LIMIT ${fragment.limit} at the base stops the scan early`);
   const k = fragment.columns.length;
   const n = fragment.schema.length;
   if (k * 2 <= n) return auto('PUSHDOWN', `reads ${k} of ${n} columns; the base ships only those`);

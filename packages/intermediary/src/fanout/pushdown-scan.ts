@@ -17,7 +17,11 @@ export interface PushdownScanOptions {
   readonly deadline?: Date | number;
 }
 
-export function pushdownScan(node: BaseNodeState, fragment: Fragment, options: PushdownScanOptions): FragmentRun {
+export function pushdownScan(
+  node: BaseNodeState,
+  fragment: Fragment,
+  options: PushdownScanOptions,
+): FragmentRun {
   const what = `the scan of ${fragment.table}/${fragment.object}`;
   let shipped = 0;
   let stats: ScanStats__Output | null = null;

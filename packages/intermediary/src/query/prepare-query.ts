@@ -4,7 +4,13 @@
  * down), then make one fragment per object of the table and place each.
  */
 import type { Fragment } from '@pushdown/engine';
-import { ErrorCode, InvalidArgumentError, NotFoundError, PushdownError, UnavailableError } from '@pushdown/proto';
+import {
+  ErrorCode,
+  InvalidArgumentError,
+  NotFoundError,
+  PushdownError,
+  UnavailableError,
+} from '@pushdown/proto';
 import { describeNode } from '../catalog/base-node-registry.js';
 import type { CatalogTable, IntermediaryCatalog } from '../catalog/catalog.js';
 import { planQuery, type QueryPlan } from '../engine-api.js';
@@ -20,13 +26,18 @@ export interface PreparedQuery {
 
 export function checkSql(sql: unknown, maxSqlBytes: number): string {
   if (typeof sql !== 'string' || sql.trim() === '') {
-    throw new InvalidArgumentError('the query has no SQL text', { hint: 'send a SELECT statement in QueryRequest.sql' });
+    throw new InvalidArgumentError('the query has no SQL text', {
+      hint: 'send a SELECT statement in QueryRequest.sql',
+    });
   }
   const bytes = Buffer.byteLength(sql, 'utf8');
   if (bytes > maxSqlBytes) {
-    throw new InvalidArgumentError(`the SQL text is ${bytes} bytes, more than the limit of ${maxSqlBytes} bytes`, {
-      hint: 'shorten the query (long IN lists belong in a table)',
-    });
+    throw new InvalidArgumentError(
+      `the SQL text is ${bytes} bytes, more than the limit of ${maxSqlBytes} bytes`,
+      {
+        hint: 'shorten the query (long IN lists belong in a table)',
+      },
+    );
   }
   return sql;
 }
@@ -46,7 +57,8 @@ export async function prepareQuery(
     table = catalog.table(plan.table);
   }
   if (!table) throw new NotFoundError(`table "${plan.table}" does not exist`, { hint: tablesHint(catalog) });
-  if (table.error) throw new InvalidArgumentError(table.error, { hint: 're-put the odd objects with the table schema' });
+  if (table.error)
+    throw new InvalidArgumentError(table.error, { hint: 're-put the odd objects with the table schema' });
   if (options.requireNodes) {
     const unknown = catalog.unknownNodes();
     if (unknown.length > 0) {
@@ -90,5 +102,7 @@ function needsNodes(catalog: IntermediaryCatalog, table: CatalogTable): boolean 
 
 function tablesHint(catalog: IntermediaryCatalog): string {
   const names = catalog.tableNames();
-  return names.length > 0 ? `tables are ${names.join(', ')}` : 'the catalog has no tables; put objects on a base node';
+  return names.length > 0
+    ? `tables are ${names.join(', ')}`
+    : 'the catalog has no tables; put objects on a base node';
 }

@@ -51,7 +51,16 @@ export class QueryStatsBuilder {
     const key = `${tier}\u0000${m.name}`;
     let s = this.#stages.get(key);
     if (!s) {
-      s = { name: m.name, tier, rowsIn: 0, rowsOut: 0, bytesIn: 0, bytesOut: 0, bytesCopied: 0, computeMs: 0 };
+      s = {
+        name: m.name,
+        tier,
+        rowsIn: 0,
+        rowsOut: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        bytesCopied: 0,
+        computeMs: 0,
+      };
       this.#stages.set(key, s);
     }
     s.rowsIn += m.rowsIn;

@@ -10,6 +10,8 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import {
   CancelledError,
   DeadlineExceededError,
+  ErrorCode,
+  PushdownError,
   toServiceError,
   type IntermediaryHandlers,
   type ListTablesResponse,
@@ -30,7 +32,9 @@ export function createIntermediaryHandlers(ctx: QueryContext): IntermediaryHandl
   const log = ctx.options.logger;
   return {
     Query: (call) => {
-      handleQuery(ctx, call).catch((err: unknown) => log('error', 'query handler failed', { err: String(err) }));
+      handleQuery(ctx, call).catch((err: unknown) =>
+        log('error', 'query handler failed', { err: String(err) }),
+      );
     },
 
     Explain: (call, callback) => {
@@ -44,7 +48,8 @@ export function createIntermediaryHandlers(ctx: QueryContext): IntermediaryHandl
           object: `${f.object.table}/${f.object.name}`,
           node: f.decision.node.id,
           placement: f.decision.placement,
-          reason: f.decision.node.status === 'down' ? `${f.decision.reason} (node is down)` : f.decision.reason,
+          reason:
+            f.decision.node.status === 'down' ? `${f.decision.reason} (node is down)` : f.decision.reason,
         }));
         return { text: explainQuery(prepared.plan, placements) };
       })().then(
@@ -135,10 +140,17 @@ async function handleQuery(
       rows: stats.rowsReturned,
       elapsedMs: Math.round(Date.now() - t0),
     });
-    if (queryChannel.hasSubscribers) queryChannel.publish({ queryId, tenant: req.tenant, sql: req.sql, ok: true, stats });
+    if (queryChannel.hasSubscribers)
+      queryChannel.publish({ queryId, tenant: req.tenant, sql: req.sql, ok: true, stats });
   } catch (err) {
     const reason = signal.aborted ? signal.reason : err;
-    log(call.cancelled ? 'info' : 'warn', 'query failed', { queryId, tenant: req.tenant, error: String(reason) });
+    // An object that vanished under a query means the catalog is stale: re-read it (never rejects).
+    if (reason instanceof PushdownError && reason.code === ErrorCode.NOT_FOUND) void ctx.catalog.refresh();
+    log(call.cancelled ? 'info' : 'warn', 'query failed', {
+      queryId,
+      tenant: req.tenant,
+      error: String(reason),
+    });
     if (queryChannel.hasSubscribers) {
       queryChannel.publish({ queryId, tenant: req.tenant, sql: req.sql, ok: false, error: reason });
     }

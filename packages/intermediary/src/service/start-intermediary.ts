@@ -17,7 +17,11 @@ import {
 } from '@pushdown/proto';
 import { BaseNodeRegistry } from '../catalog/base-node-registry.js';
 import { IntermediaryCatalog } from '../catalog/catalog.js';
-import { validateIntermediaryOptions, type IntermediaryOptions, type ResolvedIntermediaryOptions } from '../options.js';
+import {
+  validateIntermediaryOptions,
+  type IntermediaryOptions,
+  type ResolvedIntermediaryOptions,
+} from '../options.js';
 import { createIntermediaryHandlers } from './intermediary-service.js';
 
 export interface IntermediaryHandle {
@@ -43,7 +47,10 @@ export async function startIntermediary(input: IntermediaryOptions): Promise<Int
   const server = createGrpcServer();
   try {
     await catalog.refresh();
-    server.addService(intermediaryServiceDefinition(), createIntermediaryHandlers({ catalog, options, dispatcher }));
+    server.addService(
+      intermediaryServiceDefinition(),
+      createIntermediaryHandlers({ catalog, options, dispatcher }),
+    );
     const health = addStandardServices(server, [INTERMEDIARY_SERVICE_NAME]);
     const port = await bindServer(server, options.host, options.port);
     catalog.startTimer();

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=table-generator.js.map
