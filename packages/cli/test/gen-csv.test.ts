@@ -149,8 +149,10 @@ describe('progress', () => {
     const plain: string[] = [];
     const bar = createProgressBar({ write: (t: string) => plain.push(t) }, 'gen');
     for (let i = 0; i <= 1000; i += 50) bar.update(p(i, i));
+    bar.update({ ...p(1000, 1000), partsDone: 1 }); // the part is closed: only now 100%
     bar.done();
     expect(plain).toHaveLength(11);
+    expect(plain.at(-2)).toContain(' 90.0%');
     expect(plain.every((l) => l.startsWith('gen: ') && l.endsWith('\n'))).toBe(true);
     expect(plain.at(-1)).toContain('100.0%');
 
@@ -158,7 +160,7 @@ describe('progress', () => {
     const live = createProgressBar({ isTTY: true, columns: 100, write: (t: string) => tty.push(t) }, 'gen');
     live.update(p(100, 0));
     live.update(p(200, 50)); // within 100 ms: skipped
-    live.update(p(1000, 60)); // finished: always drawn
+    live.update({ ...p(1000, 60), partsDone: 1 }); // finished: always drawn
     live.done();
     expect(tty).toHaveLength(3);
     expect(tty[0]).toMatch(/^\rgen \[#+\.+\] +10\.0%/);

@@ -83,6 +83,13 @@ describe('CSV encoder', () => {
     );
   });
 
+  test('a sliced batch (non-zero offset) prints its own rows', () => {
+    const full = text(encode('csv', [sample])).split('\n');
+    expect(text(encode('csv', [sample.slice(1, 3)]))).toBe([full[0], full[2], full[3], ''].join('\n'));
+    const json = text(encode('json', [sample])).split('\n');
+    expect(text(encode('json', [sample.slice(2, 3)]))).toBe(`${json[2]}\n`);
+  });
+
   test('empty string is "" so it differs from NULL', () => {
     expect(csvField('')).toBe('""');
     expect(csvField('a\rb')).toBe('"a\rb"');

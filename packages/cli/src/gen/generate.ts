@@ -26,7 +26,7 @@ import { getTable } from './table-registry.js';
 import type { TableGenerator } from './table-generator.js';
 
 export interface GenHooks {
-  /** Called after every batch and once at the end. Keep it cheap. */
+  /** Called after every batch and after each part's files are in place. Keep it cheap. */
   onProgress?: (progress: GenProgress) => void;
   /** Aborting stops at the next batch, removes unfinished files, and rejects with CancelledError. */
   signal?: AbortSignal;
@@ -111,8 +111,8 @@ export async function generateTable(
       await Promise.all(sinks.map((s) => s.abort().catch(() => undefined)));
       throw err;
     }
+    report(i + 1);
   }
-  report(ranges.length);
   return { options, files, rows: rowsDone, elapsedMs: performance.now() - started };
 }
 

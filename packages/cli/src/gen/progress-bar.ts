@@ -27,7 +27,8 @@ export function createProgressBar(stream: ProgressStream, label = 'gen'): Progre
   return {
     update(p) {
       const fraction = p.rowsTotal > 0 ? Math.min(1, p.rowsDone / p.rowsTotal) : 1;
-      const finished = p.rowsDone >= p.rowsTotal;
+      // Done means every part is closed (renamed into place), not merely every row made.
+      const finished = p.partsDone >= p.partsTotal;
       if (tty) {
         if (!finished && p.elapsedMs - lastDraw < REDRAW_MS) return;
         lastDraw = p.elapsedMs;
@@ -38,7 +39,7 @@ export function createProgressBar(stream: ProgressStream, label = 'gen'): Progre
         );
         drawn = true;
       } else {
-        const decile = Math.floor(fraction * 10);
+        const decile = finished ? 10 : Math.min(9, Math.floor(fraction * 10));
         if (decile === lastDecile) return;
         lastDecile = decile;
         stream.write(`${label}: ${describe(p, fraction)}\n`);
@@ -57,7 +58,7 @@ function describe(p: GenProgress, fraction: number): string {
   return (
     `${(fraction * 100).toFixed(1).padStart(5)}%  ${count(p.rowsDone)}/${count(p.rowsTotal)} rows  ` +
     `part ${p.partsDone}/${p.partsTotal}  ${count(rate)} rows/s  ` +
-    (p.rowsDone >= p.rowsTotal ? `${seconds.toFixed(1)}s` : `eta ${Math.ceil(eta)}s`)
+    (p.partsDone >= p.partsTotal ? `${seconds.toFixed(1)}s` : `eta ${Math.ceil(eta)}s`)
   );
 }
 

@@ -145,7 +145,9 @@ async function handleQuery(
   } catch (err) {
     const reason = signal.aborted ? signal.reason : err;
     // An object that vanished under a query means the catalog is stale: re-read it (never rejects).
-    if (reason instanceof PushdownError && reason.code === ErrorCode.NOT_FOUND) void ctx.catalog.refresh();
+    if (reason instanceof PushdownError && reason.code === ErrorCode.NOT_FOUND) {
+      ctx.catalog.refresh().catch(() => {});
+    }
     log(call.cancelled ? 'info' : 'warn', 'query failed', {
       queryId,
       tenant: req.tenant,
