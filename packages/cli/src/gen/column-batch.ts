@@ -17,6 +17,11 @@ import type { DataType, Field } from '@pushdown/engine';
 export interface GenField extends Field {
   /** float64 only: digits after the decimal point in CSV (TPC-H money and rates: 2). */
   readonly scale?: number;
+  /**
+   * Parquet: false turns dictionary encoding off for a high-cardinality column, where the
+   * writer would build a dictionary only to fall back to plain (smaller and faster without).
+   */
+  readonly dictionary?: boolean;
 }
 
 export type GenSchema = readonly GenField[];

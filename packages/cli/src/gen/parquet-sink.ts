@@ -40,6 +40,7 @@ export class ParquetSink implements BatchSink {
   private constructor(
     private readonly file: AtomicFile,
     private readonly schema: arrow.Schema,
+    fields: GenSchema,
     options: ParquetSinkOptions,
   ) {
     let props = new pw.WriterPropertiesBuilder()
@@ -48,6 +49,8 @@ export class ParquetSink implements BatchSink {
       // Chunk-level min/max is what row-group pruning reads; page-level stats only add bytes.
       .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
       .setCreatedBy('pushdown-lab gen (parquet-wasm 0.8)');
+    for (const f of fields)
+      if (f.dictionary === false) props = props.setColumnDictionaryEnabled(f.name, false);
     if (options.metadata) props = props.setKeyValueMetadata(new Map(options.metadata));
     const passthrough = new TransformStream<pw.RecordBatch, pw.RecordBatch>(
       {},
@@ -71,7 +74,7 @@ export class ParquetSink implements BatchSink {
   }
 
   static async create(path: string, schema: GenSchema, options: ParquetSinkOptions): Promise<ParquetSink> {
-    return new ParquetSink(await AtomicFile.create(path), arrowSchemaOf(schema), options);
+    return new ParquetSink(await AtomicFile.create(path), arrowSchemaOf(schema), schema, options);
   }
 
   async write(batch: ColumnBatch): Promise<void> {

@@ -40,7 +40,7 @@ export const LINEITEM_SCHEMA: GenSchema = [
   { name: 'l_suppkey', type: 'int64', nullable: false },
   { name: 'l_linenumber', type: 'int32', nullable: false },
   { name: 'l_quantity', type: 'float64', nullable: false, scale: 2 },
-  { name: 'l_extendedprice', type: 'float64', nullable: false, scale: 2 },
+  { name: 'l_extendedprice', type: 'float64', nullable: false, scale: 2, dictionary: false },
   { name: 'l_discount', type: 'float64', nullable: false, scale: 2 },
   { name: 'l_tax', type: 'float64', nullable: false, scale: 2 },
   { name: 'l_returnflag', type: 'utf8', nullable: false },
@@ -50,7 +50,7 @@ export const LINEITEM_SCHEMA: GenSchema = [
   { name: 'l_receiptdate', type: 'date32', nullable: false },
   { name: 'l_shipinstruct', type: 'utf8', nullable: false },
   { name: 'l_shipmode', type: 'utf8', nullable: false },
-  { name: 'l_comment', type: 'utf8', nullable: false },
+  { name: 'l_comment', type: 'utf8', nullable: false, dictionary: false },
 ];
 
 export const SHIP_INSTRUCTIONS = ['DELIVER IN PERSON', 'COLLECT COD', 'NONE', 'TAKE BACK RETURN'] as const;
