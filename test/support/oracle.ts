@@ -12,8 +12,6 @@ export interface ResultSet {
   rows: Cell[][];
 }
 
-const MS_PER_DAY = 86_400_000;
-
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -104,5 +102,3 @@ export function diffResults(actual: ResultSet, expected: ResultSet, ordered: boo
   }
   return null;
 }
-
-export { MS_PER_DAY };

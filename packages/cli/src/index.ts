@@ -94,3 +94,17 @@ export type { DemoFiles } from './demo/demo-data.js';
 // ---- CLI (embedding and tests) ----
 export { runCli, buildProgram } from './commands/program.js';
 export type { CliContext, OutputStream } from './commands/context.js';
+
+// ---- TPC-H data generation (`pushdown gen`) ----
+export {
+  generateTable,
+  GEN_DEFAULTS,
+  GEN_FORMATS,
+  PARQUET_COMPRESSIONS,
+  resolveGenOptions,
+  tableNames,
+  partFileName,
+  LINEITEM_SCHEMA,
+  createProgressBar,
+} from './gen/index.js';
+export type { GenOptionsInput, GenResult, GeneratedFile, GenFormat, ParquetCompression, GenProgress } from './gen/index.js';

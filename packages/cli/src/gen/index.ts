@@ -29,7 +29,7 @@ export type { GenOptions, GenOptionsInput, GenFormat, ParquetCompression, GenPro
 // ---- tables and files ----
 export { tableNames, getTable } from './table-registry.js';
 export type { TableGenerator, UnitFiller } from './table-generator.js';
-export type { GenField, GenSchema } from './column-batch.js';
+export type { ColumnBatch, GenField, GenSchema } from './column-batch.js';
 export { partFileName, partRange } from './part-plan.js';
 export type { PartRange } from './part-plan.js';
 

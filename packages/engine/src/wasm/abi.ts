@@ -35,7 +35,7 @@ export const CMP = { '=': 0, '<>': 1, '<': 2, '<=': 3, '>': 4, '>=': 5 } as cons
 export const ARITH = { '+': 0, '-': 1, '*': 2, '/': 3 } as const;
 
 /** The op that gives the same result with operands swapped (`5 < x` is `x > 5`). */
-export const FLIPPED_CMP = { '=': '=', '<>': '<>', '<': '<', '<=': '>=', '>': '<', '>=': '<=' } as const;
+export const FLIPPED_CMP = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
 
 type Ptr = number;
 
