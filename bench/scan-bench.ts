@@ -86,8 +86,11 @@ function sameNumber(a: number, b: number): boolean {
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 async function scanThroughput(conn: DuckDBConnection): Promise<string[]> {
@@ -112,7 +115,9 @@ async function scanThroughput(conn: DuckDBConnection): Promise<string[]> {
       }
       ours.push(a.ms);
       theirs.push(b.ms);
-      console.error(`  ${format} rep ${rep + 1}/${REPS}: engine ${a.ms.toFixed(0)} ms, DuckDB ${b.ms.toFixed(0)} ms`);
+      console.error(
+        `  ${format} rep ${rep + 1}/${REPS}: engine ${a.ms.toFixed(0)} ms, DuckDB ${b.ms.toFixed(0)} ms`,
+      );
     }
     const o = median(ours);
     const t = median(theirs);
@@ -126,12 +131,12 @@ async function scanThroughput(conn: DuckDBConnection): Promise<string[]> {
       t.toFixed(0),
       ratio.toFixed(2) + 'x',
     ]);
-    verdicts.push(`Q6 ${format} scan: ${ratio.toFixed(2)}x DuckDB threads=1 (target >= 0.5x): ${ratio >= 0.5 ? 'MET' : 'MISSED'}`);
+    verdicts.push(
+      `Q6 ${format} scan: ${ratio.toFixed(2)}x DuckDB threads=1 (target >= 0.5x): ${ratio >= 0.5 ? 'MET' : 'MISSED'}`,
+    );
   }
   console.log(`\nBase-node scan throughput, TPC-H Q6 over lineitem SF ${SF}, one core, median of ${REPS}`);
-  console.log(
-    table(['query', 'Mrows/s', 'MB/s', 'ms', 'DuckDB Mrows/s', 'DuckDB ms', 'vs DuckDB'], rows),
-  );
+  console.log(table(['query', 'Mrows/s', 'MB/s', 'ms', 'DuckDB Mrows/s', 'DuckDB ms', 'vs DuckDB'], rows));
   return verdicts;
 }
 
@@ -200,10 +205,21 @@ async function bytesShipped(): Promise<string[]> {
         }
       }
     }
-    console.log(`\nBytes shipped between tiers, lineitem SF ${SHIP_SF} in ${parts} objects over 2 base nodes`);
+    console.log(
+      `\nBytes shipped between tiers, lineitem SF ${SHIP_SF} in ${parts} objects over 2 base nodes`,
+    );
     console.log(
       table(
-        ['query', 'objects', 'pushdown B', 'B/object', 'no-pushdown B', 'reduction', 'pushdown ms', 'no-pushdown ms'],
+        [
+          'query',
+          'objects',
+          'pushdown B',
+          'B/object',
+          'no-pushdown B',
+          'reduction',
+          'pushdown ms',
+          'no-pushdown ms',
+        ],
         rows,
       ),
     );

@@ -41,15 +41,22 @@ describeIfBuilt('correctness against DuckDB', () => {
 
     // A table with NULLs in every type, written by DuckDB: any file a user brings must work.
     oracle = await openOracle({});
-    await oracle.run(`COPY (${NULLS_TABLE_SQL}) TO '${dir}/nulls-0.parquet' (FORMAT parquet, ROW_GROUP_SIZE 300)`);
+    await oracle.run(
+      `COPY (${NULLS_TABLE_SQL}) TO '${dir}/nulls-0.parquet' (FORMAT parquet, ROW_GROUP_SIZE 300)`,
+    );
     await oracle.run(`COPY (${NULLS_TABLE_SQL}) TO '${dir}/nulls-0.csv' (HEADER)`);
     const views: Record<string, string> = {
-      lineitem: `read_parquet([${files('parquet').map((f) => `'${f}'`).join(', ')}])`,
-      lineitem_csv: `read_csv([${files('csv').map((f) => `'${f}'`).join(', ')}], header = true)`,
+      lineitem: `read_parquet([${files('parquet')
+        .map((f) => `'${f}'`)
+        .join(', ')}])`,
+      lineitem_csv: `read_csv([${files('csv')
+        .map((f) => `'${f}'`)
+        .join(', ')}], header = true)`,
       sparse: `read_parquet('${dir}/nulls-0.parquet')`,
       sparse_csv: `read_csv('${dir}/nulls-0.csv', header = true)`,
     };
-    for (const [name, from] of Object.entries(views)) await oracle.run(`CREATE VIEW ${name} AS SELECT * FROM ${from}`);
+    for (const [name, from] of Object.entries(views))
+      await oracle.run(`CREATE VIEW ${name} AS SELECT * FROM ${from}`);
 
     cluster = await startCluster(2);
     await cluster.load('lineitem', files('parquet'));
@@ -81,7 +88,8 @@ describeIfBuilt('correctness against DuckDB', () => {
       const stats = await arrow.stats;
       const arrowDiff = diffResults(arrowResult(table), expected, query.ordered);
       expect(arrowDiff).toBeNull();
-      for (const f of stats.fragments) expect(f.placement).toBe(placement === 'pushdown' ? 'PLACEMENT_PUSHDOWN' : 'PLACEMENT_NO_PUSHDOWN');
+      for (const f of stats.fragments)
+        expect(f.placement).toBe(placement === 'pushdown' ? 'PLACEMENT_PUSHDOWN' : 'PLACEMENT_NO_PUSHDOWN');
 
       const json = cluster.client.query(sql, { placement, format: 'json' });
       const text = Buffer.from(await collect(json.chunks)).toString('utf8');

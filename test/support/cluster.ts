@@ -24,6 +24,8 @@ export interface Cluster {
   nodes: Record<string, string>;
   /** Puts files round-robin over the base nodes as objects of `table`, and waits for the catalog. */
   load(table: string, files: readonly string[]): Promise<void>;
+  /** Puts files on one base node only. */
+  loadOn(nodeId: string, table: string, files: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,28 +50,30 @@ export async function startCluster(baseNodes = 2): Promise<Cluster> {
   const client = new PushdownClient(topology.state.intermediary);
   const ids = Object.keys(nodes);
   let next = 0;
+  async function putAll(table: string, files: readonly string[], pick: () => string): Promise<void> {
+    for (const file of files) {
+      const admin = new BaseNodeAdmin(nodes[pick()]!);
+      try {
+        await admin.putObject(file, { table, name: basename(file) });
+      } finally {
+        admin.close();
+      }
+    }
+    if (!(await waitForCatalog(client, { [table]: files.length }, 20_000))) {
+      throw new Error(`the intermediary's catalog did not list ${files.length} objects of ${table}`);
+    }
+  }
   return {
     dir,
     topology,
     client,
     nodes,
-    async load(table, files) {
-      for (const file of files) {
-        const admin = new BaseNodeAdmin(nodes[ids[next++ % ids.length]!]!);
-        try {
-          await admin.putObject(file, { table, name: basename(file) });
-        } finally {
-          admin.close();
-        }
-      }
-      if (!(await waitForCatalog(client, { [table]: files.length }, 20_000))) {
-        throw new Error(`the intermediary's catalog did not list ${files.length} objects of ${table}`);
-      }
-    },
+    load: (table, files) => putAll(table, files, () => ids[next++ % ids.length]!),
+    loadOn: (nodeId, table, files) => putAll(table, files, () => nodeId),
     async stop() {
       client.close();
       await topology.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (!process.env.PUSHDOWN_KEEP_TEST_DIRS) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -68,7 +68,9 @@ export function jsonLinesResult(text: string, columns: string[]): ResultSet {
 }
 
 function sortKey(row: Cell[]): string {
-  return JSON.stringify(row.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(8)) : v)));
+  return JSON.stringify(
+    row.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(8)) : v)),
+  );
 }
 
 function cellsEqual(a: Cell, b: Cell): boolean {

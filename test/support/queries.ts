@@ -101,7 +101,10 @@ export const CORRECTNESS_QUERIES: readonly CorrectnessQuery[] = [
     `SELECT l_quantity * 2 AS dq, count(*) AS n FROM {L} WHERE l_quantity < 5 GROUP BY l_quantity * 2 ORDER BY dq`,
     true,
   ),
-  q('nulls-aggregates', `SELECT count(*) AS n, count(i) AS ni, sum(i) AS si, avg(f) AS af, min(s) AS ms, max(d) AS md FROM {N}`),
+  q(
+    'nulls-aggregates',
+    `SELECT count(*) AS n, count(i) AS ni, sum(i) AS si, avg(f) AS af, min(s) AS ms, max(d) AS md FROM {N}`,
+  ),
   q('nulls-group-by', `SELECT s, count(*) AS n, sum(f) AS sf FROM {N} GROUP BY s ORDER BY s`, true),
   q('nulls-is-null-or', `SELECT id, i, f FROM {N} WHERE i IS NULL OR f > 0.5 ORDER BY id`, true),
   q('nulls-three-valued-not', `SELECT id FROM {N} WHERE s IS NOT NULL AND NOT (i > 5) ORDER BY id`, true),

@@ -107,4 +107,11 @@ export {
   LINEITEM_SCHEMA,
   createProgressBar,
 } from './gen/index.js';
-export type { GenOptionsInput, GenResult, GeneratedFile, GenFormat, ParquetCompression, GenProgress } from './gen/index.js';
+export type {
+  GenOptionsInput,
+  GenResult,
+  GeneratedFile,
+  GenFormat,
+  ParquetCompression,
+  GenProgress,
+} from './gen/index.js';
