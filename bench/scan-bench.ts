@@ -8,7 +8,8 @@
  *    topology (two base node processes and an intermediary).
  *
  * Every answer is checked against DuckDB before its time counts. Parameters come from the
- * environment: BENCH_SF (1), BENCH_REPS (3), BENCH_SHIP_SF (0.1), BENCH_DATA (data/bench).
+ * environment: BENCH_SF (1), BENCH_REPS (3), BENCH_SHIP_SF (0.1), BENCH_DATA (data/bench), BENCH_ONLY
+ * (`scan` or `ship` runs only that part; both by default), BENCH_FORMATS (`parquet,csv`).
  */
 import { openAsBlob, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -35,6 +36,8 @@ const SF = Number(env('BENCH_SF', '1'));
 const REPS = Number(env('BENCH_REPS', '3'));
 const SHIP_SF = Number(env('BENCH_SHIP_SF', '0.1'));
 const DATA = resolve(env('BENCH_DATA', 'data/bench'));
+const ONLY = env('BENCH_ONLY', '');
+const FORMATS = env('BENCH_FORMATS', 'parquet,csv').split(',') as ObjectFormat[];
 
 async function ensureData(sf: number, parts: number): Promise<{ parquet: string[]; csv: string[] }> {
   const dir = join(DATA, `sf${sf}-p${parts}`);
@@ -97,7 +100,7 @@ async function scanThroughput(conn: DuckDBConnection): Promise<string[]> {
   const files = await ensureData(SF, 1);
   const rows: (string | number)[][] = [];
   const verdicts: string[] = [];
-  for (const format of ['parquet', 'csv'] as const) {
+  for (const format of FORMATS) {
     const file = format === 'parquet' ? files.parquet[0]! : files.csv[0]!;
     const bytes = (await stat(file)).size;
     const reader = openObject(await openAsBlob(file), format);
@@ -233,7 +236,10 @@ async function bytesShipped(): Promise<string[]> {
 async function main(): Promise<void> {
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
   await conn.run('SET threads = 1');
-  const verdicts = [...(await scanThroughput(conn)), ...(await bytesShipped())];
+  const verdicts = [
+    ...(ONLY === 'ship' ? [] : await scanThroughput(conn)),
+    ...(ONLY === 'scan' ? [] : await bytesShipped()),
+  ];
   conn.closeSync();
   console.log('\nTargets');
   for (const v of verdicts) console.log(`  ${v}`);

@@ -18,7 +18,6 @@ export type { ObjectStoreOptions, PutObjectInput, PutOptions, OpenedObject } fro
 export { ObjectStore, DEFAULT_MAX_OBJECT_BYTES } from './storage/object-store.js';
 export type { ObjectMeta } from './storage/object-meta.js';
 export { validateName, resolveFormat, MAX_NAME_LENGTH } from './storage/names.js';
-export { parseSchemaJson, schemaToJson } from './storage/schema-json.js';
 
 // ---- HTTP object API ----
 export type { ObjectHttpServer } from './http/object-http-server.js';

@@ -30,6 +30,7 @@ export type { AggregateFn, AggregateCall, NamedExpr, PartialAggregate } from './
 export { partialStateColumns } from './plan/aggregate.js';
 export type { Fragment, FragmentStats, ObjectFormat, OperatorMetrics } from './plan/fragment.js';
 export { FRAGMENT_VERSION } from './plan/fragment.js';
+export { parseSchemaJson, checkSchema, schemaToJson } from './plan/schema-json.js';
 
 // ---- sub-areas (each curates its own exports) ----
 export * from './sql/index.js';

@@ -1,7 +1,7 @@
 /** ObjectMeta (store) → ObjectInfo (wire). */
 import type { ObjectInfo } from '@pushdown/proto';
 import type { ObjectMeta } from '../storage/object-meta.js';
-import { schemaToJson } from '../storage/schema-json.js';
+import { schemaToJson } from '@pushdown/engine';
 
 export function toObjectInfo(meta: ObjectMeta): ObjectInfo {
   return {

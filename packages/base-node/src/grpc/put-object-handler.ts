@@ -12,7 +12,7 @@ import {
   type PutObjectHeader__Output,
   type PutObjectRequest__Output,
 } from '@pushdown/proto';
-import { parseSchemaJson } from '../storage/schema-json.js';
+import { parseSchemaJson } from '@pushdown/engine';
 import { toObjectInfo } from './object-info.js';
 import type { ServiceContext } from './service-context.js';
 import { abortOnCancel } from './stream-writes.js';

@@ -7,7 +7,7 @@ import { columnsOf, FRAGMENT_VERSION, type Fragment } from '@pushdown/engine';
 import { InvalidArgumentError } from '@pushdown/proto';
 import { validateName } from '../storage/names.js';
 import type { ObjectMeta } from '../storage/object-meta.js';
-import { checkSchema } from '../storage/schema-json.js';
+import { checkSchema } from '@pushdown/engine';
 
 export function parseFragment(json: string): Fragment {
   let value: unknown;

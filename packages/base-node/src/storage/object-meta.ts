@@ -3,7 +3,7 @@
  * makes an object exist: it is renamed into place last on put and removed first on delete.
  */
 import type { ObjectFormat, Schema } from '@pushdown/engine';
-import { checkSchema } from './schema-json.js';
+import { checkSchema } from '@pushdown/engine';
 
 export interface ObjectMeta {
   readonly table: string;

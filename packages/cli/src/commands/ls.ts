@@ -1,11 +1,9 @@
 /** `pushdown ls [TABLE]`: the intermediary's catalog, or one table's columns and objects. */
 import { Command } from 'commander';
 import { NotFoundError, type TableInfo__Output } from '@pushdown/proto';
-import { listObjects } from '../client/base-node-admin.js';
 import { PushdownClient } from '../client/pushdown-client.js';
 import { formatBoxTable } from '../format/box-table.js';
 import { formatBytes, formatCount } from '../format/units.js';
-import type { StateInspection } from '../topology/state-file.js';
 import { println, resolveAddress, type CliContext } from './context.js';
 import { addClientOptions, type ClientFlags } from './shared-options.js';
 
@@ -27,7 +25,7 @@ export function lsCommand(ctx: CliContext): Command {
   addClientOptions(cmd);
   cmd.addHelpText('after', '\nExamples:\n  $ pushdown ls\n  $ pushdown ls lineitem');
   cmd.action(async (table: string | undefined, flags: LsFlags) => {
-    const { address, live } = await resolveAddress(ctx, flags);
+    const { address } = await resolveAddress(ctx, flags);
     const client = new PushdownClient(address);
     let tables: TableInfo__Output[];
     try {
@@ -49,7 +47,7 @@ export function lsCommand(ctx: CliContext): Command {
         });
       }
       if (flags.json) return println(ctx.stdout, JSON.stringify(info, null, 2));
-      return println(ctx.stdout, await describeTable(info, live));
+      return println(ctx.stdout, describeTable(info));
     }
     if (flags.json) return println(ctx.stdout, JSON.stringify(tables, null, 2));
     if (tables.length === 0)
@@ -80,11 +78,11 @@ export function lsCommand(ctx: CliContext): Command {
   return cmd;
 }
 
-async function describeTable(info: TableInfo__Output, live: StateInspection | undefined): Promise<string> {
+function describeTable(info: TableInfo__Output): string {
   const columns = parseColumns(info.schemaJson);
-  const where = await objectLocations(info.name, live);
   const parts = [
-    `${info.name}: ${formatCount(info.totalRows)} rows, ${formatBytes(info.totalBytes)} in ${info.objects.length} object(s)`,
+    `${info.name}: ${formatCount(info.totalRows)} rows, ${formatBytes(info.totalBytes)} in ${info.objects.length} object(s)` +
+      (info.error ? `\n  cannot be queried: ${info.error}` : ''),
     formatBoxTable(
       [
         { name: 'column', align: 'left' },
@@ -105,7 +103,7 @@ async function describeTable(info: TableInfo__Output, live: StateInspection | un
       ],
       info.objects.map((o) => [
         o.name,
-        where.get(`${o.name}\0${o.sha256}`) ?? where.get(o.name) ?? '-',
+        o.nodeIds.length > 0 ? o.nodeIds.join(',') : '-',
         o.format,
         o.numRows >= 0 ? formatCount(o.numRows) : '?',
         formatBytes(o.size),
@@ -115,29 +113,6 @@ async function describeTable(info: TableInfo__Output, live: StateInspection | un
     ),
   ];
   return parts.join('\n');
-}
-
-/** Which base node holds each object, asked of the nodes of the running topology (best effort). */
-async function objectLocations(
-  table: string,
-  live: StateInspection | undefined,
-): Promise<Map<string, string>> {
-  const where = new Map<string, string>();
-  if (!live) return where;
-  const nodes = live.state.processes.filter((p) => p.role === 'base-node' && live.alive.get(p.id));
-  await Promise.all(
-    nodes.map(async (n) => {
-      const objects = await listObjects(n.grpc, table).catch(() => []);
-      for (const o of objects) {
-        where.set(`${o.name}\0${o.sha256}`, n.id);
-        where.set(
-          o.name,
-          where.has(o.name) && where.get(o.name) !== n.id ? `${where.get(o.name)},${n.id}` : n.id,
-        );
-      }
-    }),
-  );
-  return where;
 }
 
 function parseColumns(schemaJson: string): ColumnInfo[] {

@@ -18,7 +18,7 @@ import {
   type QueryRequest__Output,
   type QueryResponse,
 } from '@pushdown/proto';
-import { schemaToJson } from '../catalog/schema-json.js';
+import { schemaToJson } from '@pushdown/engine';
 import { resultFormatOf } from '../encoders/result-encoder.js';
 import { explainQuery } from '../engine-api.js';
 import { placementOf } from '../fanout/placement.js';
@@ -74,9 +74,11 @@ export function createIntermediaryHandlers(ctx: QueryContext): IntermediaryHandl
               modifiedMs: o.modifiedMs,
               schemaJson: o.schemaJson,
               numRows: o.numRows ?? -1,
+              nodeIds: [...o.nodes],
             })),
             totalRows: t.totalRows,
             totalBytes: t.totalBytes,
+            error: t.error ?? '',
           })),
         };
       })().then(

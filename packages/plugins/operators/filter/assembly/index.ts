@@ -14,6 +14,22 @@ const LT = 2;
 const LE = 3;
 const GT = 4;
 
+// The comparison is a type parameter (EQ i8, NE u8, LT i16, LE u16, GT i32, GE u32) so each
+// instantiation is compiled with exactly one compare instruction: with a runtime `op`, binaryen
+// folds the six per-op loops back into one that evaluates every compare per vector.
+type TEq = i8;
+type TNe = u8;
+type TLt = i16;
+type TLe = u16;
+type TGt = i32;
+type TGe = u32;
+
+@inline function opOf<T>(): i32 {
+  if (sizeof<T>() == 1) return isSigned<T>() ? EQ : NE;
+  if (sizeof<T>() == 2) return isSigned<T>() ? LT : LE;
+  return isSigned<T>() ? GT : 5;
+}
+
 // ---- packing comparison lanes into 16 mask bytes ----
 
 @inline function pack64(c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, c7: v128): v128 {
@@ -43,7 +59,8 @@ const GT = 4;
 
 // ---- float64 ----
 
-@inline function vF64(op: i32, a: v128, b: v128): v128 {
+@inline function vF64<T>(a: v128, b: v128): v128 {
+  const op = opOf<T>();
   if (op == EQ) return f64x2.eq(a, b);
   if (op == NE) return f64x2.ne(a, b);
   if (op == LT) return f64x2.lt(a, b);
@@ -56,20 +73,22 @@ const GT = 4;
   return test(op, a < b ? -1 : a > b ? 1 : a == b ? 0 : 2);
 }
 
-@inline function loopF64(op: i32, a: usize, b: usize, scalar: bool, s: f64, n: i32, out: usize): void {
+function loopF64<T, S>(a: usize, b: usize, s: f64, n: i32, out: usize): void {
+  const op = opOf<T>();
+  const scalar = sizeof<S>() == 1; // S = u8: b is the scalar s; S = u16: b is a column
   const vs = f64x2.splat(s);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const pa = a + (<usize>i << 3);
     const pb = b + (<usize>i << 3);
-    const c0 = vF64(op, v128.load(pa), scalar ? vs : v128.load(pb));
-    const c1 = vF64(op, v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
-    const c2 = vF64(op, v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
-    const c3 = vF64(op, v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
-    const c4 = vF64(op, v128.load(pa, 64), scalar ? vs : v128.load(pb, 64));
-    const c5 = vF64(op, v128.load(pa, 80), scalar ? vs : v128.load(pb, 80));
-    const c6 = vF64(op, v128.load(pa, 96), scalar ? vs : v128.load(pb, 96));
-    const c7 = vF64(op, v128.load(pa, 112), scalar ? vs : v128.load(pb, 112));
+    const c0 = vF64<T>(v128.load(pa), scalar ? vs : v128.load(pb));
+    const c1 = vF64<T>(v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
+    const c2 = vF64<T>(v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
+    const c3 = vF64<T>(v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
+    const c4 = vF64<T>(v128.load(pa, 64), scalar ? vs : v128.load(pb, 64));
+    const c5 = vF64<T>(v128.load(pa, 80), scalar ? vs : v128.load(pb, 80));
+    const c6 = vF64<T>(v128.load(pa, 96), scalar ? vs : v128.load(pb, 96));
+    const c7 = vF64<T>(v128.load(pa, 112), scalar ? vs : v128.load(pb, 112));
     v128.store(out + i, pack64(c0, c1, c2, c3, c4, c5, c6, c7));
   }
   for (; i < n; i++) {
@@ -81,27 +100,28 @@ const GT = 4;
 
 /** out[i] = a[i] op b[i] over float64 columns. */
 export function cmp_f64(op: i32, a: usize, b: usize, n: i32, out: usize): void {
-  if (op == EQ) loopF64(EQ, a, b, false, 0, n, out);
-  else if (op == NE) loopF64(NE, a, b, false, 0, n, out);
-  else if (op == LT) loopF64(LT, a, b, false, 0, n, out);
-  else if (op == LE) loopF64(LE, a, b, false, 0, n, out);
-  else if (op == GT) loopF64(GT, a, b, false, 0, n, out);
-  else loopF64(5, a, b, false, 0, n, out);
+  if (op == EQ) loopF64<TEq, u16>(a, b, 0, n, out);
+  else if (op == NE) loopF64<TNe, u16>(a, b, 0, n, out);
+  else if (op == LT) loopF64<TLt, u16>(a, b, 0, n, out);
+  else if (op == LE) loopF64<TLe, u16>(a, b, 0, n, out);
+  else if (op == GT) loopF64<TGt, u16>(a, b, 0, n, out);
+  else loopF64<TGe, u16>(a, b, 0, n, out);
 }
 
 /** out[i] = a[i] op s. */
 export function cmp_f64_s(op: i32, a: usize, s: f64, n: i32, out: usize): void {
-  if (op == EQ) loopF64(EQ, a, 0, true, s, n, out);
-  else if (op == NE) loopF64(NE, a, 0, true, s, n, out);
-  else if (op == LT) loopF64(LT, a, 0, true, s, n, out);
-  else if (op == LE) loopF64(LE, a, 0, true, s, n, out);
-  else if (op == GT) loopF64(GT, a, 0, true, s, n, out);
-  else loopF64(5, a, 0, true, s, n, out);
+  if (op == EQ) loopF64<TEq, u8>(a, 0, s, n, out);
+  else if (op == NE) loopF64<TNe, u8>(a, 0, s, n, out);
+  else if (op == LT) loopF64<TLt, u8>(a, 0, s, n, out);
+  else if (op == LE) loopF64<TLe, u8>(a, 0, s, n, out);
+  else if (op == GT) loopF64<TGt, u8>(a, 0, s, n, out);
+  else loopF64<TGe, u8>(a, 0, s, n, out);
 }
 
 // ---- int64 ----
 
-@inline function vI64(op: i32, a: v128, b: v128): v128 {
+@inline function vI64<T>(a: v128, b: v128): v128 {
+  const op = opOf<T>();
   if (op == EQ) return i64x2.eq(a, b);
   if (op == NE) return i64x2.ne(a, b);
   if (op == LT) return i64x2.lt_s(a, b);
@@ -110,20 +130,22 @@ export function cmp_f64_s(op: i32, a: usize, s: f64, n: i32, out: usize): void {
   return i64x2.ge_s(a, b);
 }
 
-@inline function loopI64(op: i32, a: usize, b: usize, scalar: bool, s: i64, n: i32, out: usize): void {
+function loopI64<T, S>(a: usize, b: usize, s: i64, n: i32, out: usize): void {
+  const op = opOf<T>();
+  const scalar = sizeof<S>() == 1; // S = u8: b is the scalar s; S = u16: b is a column
   const vs = i64x2.splat(s);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const pa = a + (<usize>i << 3);
     const pb = b + (<usize>i << 3);
-    const c0 = vI64(op, v128.load(pa), scalar ? vs : v128.load(pb));
-    const c1 = vI64(op, v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
-    const c2 = vI64(op, v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
-    const c3 = vI64(op, v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
-    const c4 = vI64(op, v128.load(pa, 64), scalar ? vs : v128.load(pb, 64));
-    const c5 = vI64(op, v128.load(pa, 80), scalar ? vs : v128.load(pb, 80));
-    const c6 = vI64(op, v128.load(pa, 96), scalar ? vs : v128.load(pb, 96));
-    const c7 = vI64(op, v128.load(pa, 112), scalar ? vs : v128.load(pb, 112));
+    const c0 = vI64<T>(v128.load(pa), scalar ? vs : v128.load(pb));
+    const c1 = vI64<T>(v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
+    const c2 = vI64<T>(v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
+    const c3 = vI64<T>(v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
+    const c4 = vI64<T>(v128.load(pa, 64), scalar ? vs : v128.load(pb, 64));
+    const c5 = vI64<T>(v128.load(pa, 80), scalar ? vs : v128.load(pb, 80));
+    const c6 = vI64<T>(v128.load(pa, 96), scalar ? vs : v128.load(pb, 96));
+    const c7 = vI64<T>(v128.load(pa, 112), scalar ? vs : v128.load(pb, 112));
     v128.store(out + i, pack64(c0, c1, c2, c3, c4, c5, c6, c7));
   }
   for (; i < n; i++) {
@@ -134,26 +156,27 @@ export function cmp_f64_s(op: i32, a: usize, s: f64, n: i32, out: usize): void {
 }
 
 export function cmp_i64(op: i32, a: usize, b: usize, n: i32, out: usize): void {
-  if (op == EQ) loopI64(EQ, a, b, false, 0, n, out);
-  else if (op == NE) loopI64(NE, a, b, false, 0, n, out);
-  else if (op == LT) loopI64(LT, a, b, false, 0, n, out);
-  else if (op == LE) loopI64(LE, a, b, false, 0, n, out);
-  else if (op == GT) loopI64(GT, a, b, false, 0, n, out);
-  else loopI64(5, a, b, false, 0, n, out);
+  if (op == EQ) loopI64<TEq, u16>(a, b, 0, n, out);
+  else if (op == NE) loopI64<TNe, u16>(a, b, 0, n, out);
+  else if (op == LT) loopI64<TLt, u16>(a, b, 0, n, out);
+  else if (op == LE) loopI64<TLe, u16>(a, b, 0, n, out);
+  else if (op == GT) loopI64<TGt, u16>(a, b, 0, n, out);
+  else loopI64<TGe, u16>(a, b, 0, n, out);
 }
 
 export function cmp_i64_s(op: i32, a: usize, s: i64, n: i32, out: usize): void {
-  if (op == EQ) loopI64(EQ, a, 0, true, s, n, out);
-  else if (op == NE) loopI64(NE, a, 0, true, s, n, out);
-  else if (op == LT) loopI64(LT, a, 0, true, s, n, out);
-  else if (op == LE) loopI64(LE, a, 0, true, s, n, out);
-  else if (op == GT) loopI64(GT, a, 0, true, s, n, out);
-  else loopI64(5, a, 0, true, s, n, out);
+  if (op == EQ) loopI64<TEq, u8>(a, 0, s, n, out);
+  else if (op == NE) loopI64<TNe, u8>(a, 0, s, n, out);
+  else if (op == LT) loopI64<TLt, u8>(a, 0, s, n, out);
+  else if (op == LE) loopI64<TLe, u8>(a, 0, s, n, out);
+  else if (op == GT) loopI64<TGt, u8>(a, 0, s, n, out);
+  else loopI64<TGe, u8>(a, 0, s, n, out);
 }
 
 // ---- int32 and date32 ----
 
-@inline function vI32(op: i32, a: v128, b: v128): v128 {
+@inline function vI32<T>(a: v128, b: v128): v128 {
+  const op = opOf<T>();
   if (op == EQ) return i32x4.eq(a, b);
   if (op == NE) return i32x4.ne(a, b);
   if (op == LT) return i32x4.lt_s(a, b);
@@ -162,16 +185,18 @@ export function cmp_i64_s(op: i32, a: usize, s: i64, n: i32, out: usize): void {
   return i32x4.ge_s(a, b);
 }
 
-@inline function loopI32(op: i32, a: usize, b: usize, scalar: bool, s: i32, n: i32, out: usize): void {
+function loopI32<T, S>(a: usize, b: usize, s: i32, n: i32, out: usize): void {
+  const op = opOf<T>();
+  const scalar = sizeof<S>() == 1; // S = u8: b is the scalar s; S = u16: b is a column
   const vs = i32x4.splat(s);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const pa = a + (<usize>i << 2);
     const pb = b + (<usize>i << 2);
-    const c0 = vI32(op, v128.load(pa), scalar ? vs : v128.load(pb));
-    const c1 = vI32(op, v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
-    const c2 = vI32(op, v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
-    const c3 = vI32(op, v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
+    const c0 = vI32<T>(v128.load(pa), scalar ? vs : v128.load(pb));
+    const c1 = vI32<T>(v128.load(pa, 16), scalar ? vs : v128.load(pb, 16));
+    const c2 = vI32<T>(v128.load(pa, 32), scalar ? vs : v128.load(pb, 32));
+    const c3 = vI32<T>(v128.load(pa, 48), scalar ? vs : v128.load(pb, 48));
     v128.store(out + i, pack32(c0, c1, c2, c3));
   }
   for (; i < n; i++) {
@@ -182,21 +207,21 @@ export function cmp_i64_s(op: i32, a: usize, s: i64, n: i32, out: usize): void {
 }
 
 export function cmp_i32(op: i32, a: usize, b: usize, n: i32, out: usize): void {
-  if (op == EQ) loopI32(EQ, a, b, false, 0, n, out);
-  else if (op == NE) loopI32(NE, a, b, false, 0, n, out);
-  else if (op == LT) loopI32(LT, a, b, false, 0, n, out);
-  else if (op == LE) loopI32(LE, a, b, false, 0, n, out);
-  else if (op == GT) loopI32(GT, a, b, false, 0, n, out);
-  else loopI32(5, a, b, false, 0, n, out);
+  if (op == EQ) loopI32<TEq, u16>(a, b, 0, n, out);
+  else if (op == NE) loopI32<TNe, u16>(a, b, 0, n, out);
+  else if (op == LT) loopI32<TLt, u16>(a, b, 0, n, out);
+  else if (op == LE) loopI32<TLe, u16>(a, b, 0, n, out);
+  else if (op == GT) loopI32<TGt, u16>(a, b, 0, n, out);
+  else loopI32<TGe, u16>(a, b, 0, n, out);
 }
 
 export function cmp_i32_s(op: i32, a: usize, s: i32, n: i32, out: usize): void {
-  if (op == EQ) loopI32(EQ, a, 0, true, s, n, out);
-  else if (op == NE) loopI32(NE, a, 0, true, s, n, out);
-  else if (op == LT) loopI32(LT, a, 0, true, s, n, out);
-  else if (op == LE) loopI32(LE, a, 0, true, s, n, out);
-  else if (op == GT) loopI32(GT, a, 0, true, s, n, out);
-  else loopI32(5, a, 0, true, s, n, out);
+  if (op == EQ) loopI32<TEq, u8>(a, 0, s, n, out);
+  else if (op == NE) loopI32<TNe, u8>(a, 0, s, n, out);
+  else if (op == LT) loopI32<TLt, u8>(a, 0, s, n, out);
+  else if (op == LE) loopI32<TLe, u8>(a, 0, s, n, out);
+  else if (op == GT) loopI32<TGt, u8>(a, 0, s, n, out);
+  else loopI32<TGe, u8>(a, 0, s, n, out);
 }
 
 // ---- utf8 (Arrow offsets + data; bytewise order, then length) ----

@@ -20,6 +20,10 @@ export interface ObjectInfo {
    * Rows in the object, when known (Parquet footer, or counted at put for CSV); -1 if unknown.
    */
   'numRows'?: (number | string | Long);
+  /**
+   * Ids of the base nodes that hold a copy (filled by the intermediary's ListTables).
+   */
+  'nodeIds'?: (string)[];
 }
 
 export interface ObjectInfo__Output {
@@ -40,4 +44,8 @@ export interface ObjectInfo__Output {
    * Rows in the object, when known (Parquet footer, or counted at put for CSV); -1 if unknown.
    */
   'numRows': (number);
+  /**
+   * Ids of the base nodes that hold a copy (filled by the intermediary's ListTables).
+   */
+  'nodeIds': (string)[];
 }

@@ -12,6 +12,10 @@ export interface TableInfo {
   'objects'?: (_pushdown_v1_ObjectInfo)[];
   'totalRows'?: (number | string | Long);
   'totalBytes'?: (number | string | Long);
+  /**
+   * Why the table cannot be queried right now (e.g. objects whose schemas disagree); empty if it can.
+   */
+  'error'?: (string);
 }
 
 export interface TableInfo__Output {
@@ -23,4 +27,8 @@ export interface TableInfo__Output {
   'objects': (_pushdown_v1_ObjectInfo__Output)[];
   'totalRows': (number);
   'totalBytes': (number);
+  /**
+   * Why the table cannot be queried right now (e.g. objects whose schemas disagree); empty if it can.
+   */
+  'error': (string);
 }

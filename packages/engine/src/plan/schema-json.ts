@@ -1,8 +1,9 @@
 /**
  * The schema JSON of the wire contract: an array of {"name", "type", "nullable"} (nullable
- * optional on input, default true). Used for declared CSV schemas at put and in ObjectInfo.
+ * optional on input, default true). Used for declared CSV schemas at put, in ObjectInfo and in
+ * TableInfo; one parser for both tiers.
  */
-import { DATA_TYPES, type DataType, type Field, type Schema } from '@pushdown/engine';
+import { DATA_TYPES, type DataType, type Field, type Schema } from './types.js';
 import { InvalidArgumentError } from '@pushdown/proto';
 
 /** Parses a declared schema; '' (or whitespace) means none. */
