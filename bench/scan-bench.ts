@@ -27,7 +27,14 @@ import {
   partFileName,
   waitForCatalog,
 } from '@pushdown/cli';
-import { catalogFromSchemas, openObject, planQuery, runFragment, runUpperStages } from '@pushdown/engine';
+import {
+  catalogFromSchemas,
+  openFileBlob,
+  openObject,
+  planQuery,
+  runFragment,
+  runUpperStages,
+} from '@pushdown/engine';
 import type { Fragment, ObjectFormat, Schema } from '@pushdown/engine';
 import type { RecordBatch } from 'apache-arrow';
 
@@ -71,7 +78,8 @@ async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }
 async function engineQ6(file: string, format: ObjectFormat, schema: Schema): Promise<number> {
   const plan = planQuery(Q6_SQL, catalogFromSchemas({ lineitem: schema }));
   const fragment: Fragment = { ...plan.fragment, object: file, format, schema, rowGroups: null };
-  const run = runFragment(fragment, await openAsBlob(file));
+  // As a base node opens its objects: a file-backed Blob whose path the readers may use.
+  const run = runFragment(fragment, await openFileBlob(file));
   const batches: RecordBatch[] = [];
   for await (const b of runUpperStages(plan.upper, run.batches)) batches.push(b);
   return Number(batches[0]?.getChildAt(0)?.get(0));

@@ -39,7 +39,13 @@ const CALLS: AggregateCall[] = [
 
 const enc = new TextEncoder();
 const cmp = (a: V, b: V): number =>
-  typeof a === 'string' ? Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(enc.encode(b as string))) : a! < b! ? -1 : a! > b! ? 1 : 0;
+  typeof a === 'string'
+    ? Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(enc.encode(b as string)))
+    : a! < b!
+      ? -1
+      : a! > b!
+        ? 1
+        : 0;
 
 function refAggregate(rows: V[][], groupBy: NamedExpr[], calls: AggregateCall[], filter: Expr | null): V[][] {
   const env = (r: V[]) => Object.fromEntries(COLUMNS.map((c, k) => [c.name, r[k]!]));
@@ -61,8 +67,12 @@ function refAggregate(rows: V[][], groupBy: NamedExpr[], calls: AggregateCall[],
       if (c.fn === 'count') return BigInt(vals.length);
       if (vals.length === 0) return null;
       if (c.fn === 'sum' || c.fn === 'avg') {
-        const big = typeof vals[0] === 'bigint' || Number.isInteger(vals[0]) && types[(c.arg as { name?: string }).name ?? ''] === 'int32';
-        const total = big ? vals.reduce((s: bigint, v) => s + BigInt(v as number), 0n) : vals.reduce((s: number, v) => s + Number(v), 0);
+        const big =
+          typeof vals[0] === 'bigint' ||
+          (Number.isInteger(vals[0]) && types[(c.arg as { name?: string }).name ?? ''] === 'int32');
+        const total = big
+          ? vals.reduce((s: bigint, v) => s + BigInt(v as number), 0n)
+          : vals.reduce((s: number, v) => s + Number(v), 0);
         return c.fn === 'avg' ? Number(total) / vals.length : total;
       }
       return vals.reduce((a, b) => ((c.fn === 'min' ? cmp(b, a) < 0 : cmp(b, a) > 0) ? b : a));
@@ -72,7 +82,12 @@ function refAggregate(rows: V[][], groupBy: NamedExpr[], calls: AggregateCall[],
 
 function rowsOf(batch: RecordBatch): V[][] {
   const fields = batch.schema.fields;
-  const cols = fields.map((f, i) => valuesOf(batch.getChildAt(i)!, String(f.type) === 'Date32<DAY>' || String(f.type).startsWith('Date') ? 'date32' : 'float64'));
+  const cols = fields.map((f, i) =>
+    valuesOf(
+      batch.getChildAt(i)!,
+      String(f.type) === 'Date32<DAY>' || String(f.type).startsWith('Date') ? 'date32' : 'float64',
+    ),
+  );
   return Array.from({ length: batch.numRows }, (_, r) => cols.map((c) => c[r]!));
 }
 
@@ -89,7 +104,12 @@ const sortRows = (rows: V[][]) =>
   });
 
 /** Run partials over `parts` (each a list of batches: one fragment), then merge them. */
-function aggregate(parts: RecordBatch[][], groupBy: NamedExpr[], calls: AggregateCall[], filter: Expr | null = null) {
+function aggregate(
+  parts: RecordBatch[][],
+  groupBy: NamedExpr[],
+  calls: AggregateCall[],
+  filter: Expr | null = null,
+) {
   const partials = parts.map((batches) => {
     const p = new PartialAggregator({ groupBy, aggregates: calls }, schema);
     for (const b of batches) p.pushFiltered(b, filter);
@@ -106,13 +126,26 @@ function aggregate(parts: RecordBatch[][], groupBy: NamedExpr[], calls: Aggregat
 const GROUPINGS: [string, NamedExpr[]][] = [
   ['global', []],
   ['utf8 key (with NULL group)', [{ name: 'k', expr: col('s') }]],
-  ['two keys utf8 x int32', [{ name: 'k1', expr: col('t') }, { name: 'k2', expr: col('i') }]],
+  [
+    'two keys utf8 x int32',
+    [
+      { name: 'k1', expr: col('t') },
+      { name: 'k2', expr: col('i') },
+    ],
+  ],
   ['int64 key', [{ name: 'k', expr: col('l') }]],
   ['float64 key', [{ name: 'k', expr: col('f') }]],
   ['date key', [{ name: 'k', expr: col('d') }]],
   ['bool key', [{ name: 'k', expr: col('b') }]],
   ['expression key', [{ name: 'k', expr: bin('*', col('j'), lit(2, 'int32')) }]],
-  ['three keys', [{ name: 'a', expr: col('s') }, { name: 'b', expr: col('d') }, { name: 'c', expr: col('l') }]],
+  [
+    'three keys',
+    [
+      { name: 'a', expr: col('s') },
+      { name: 'b', expr: col('d') },
+      { name: 'c', expr: col('l') },
+    ],
+  ],
 ];
 
 // Random data is generated once; the 70 000-row case (crossing a slice) runs for a few groupings.
@@ -120,20 +153,26 @@ const ALL_ROWS = randomRows(70_000, 77);
 const BIG = new Set(['global', 'two keys utf8 x int32', 'float64 key']);
 
 describe.each(GROUPINGS)('group by %s', (name, groupBy) => {
-  test.each([0, 1, 9, 1023, 70_000].filter((n) => n < 70_000 || BIG.has(name)))('%i rows, split over 2 fragments of batches', (n) => {
-    const rows = ALL_ROWS.slice(0, n);
-    const cut = Math.floor(n / 3);
-    const parts = [
-      [makeTestBatch(COLUMNS, rows.slice(0, cut)), makeTestBatch(COLUMNS, [])],
-      [makeTestBatch(COLUMNS, rows.slice(cut))],
-    ];
-    const { partials, final } = aggregate(parts, groupBy, CALLS);
-    expect(partials[0]!.schema.fields.map((f) => f.name)).toEqual([...groupBy.map((g) => g.name), ...CALLS.flatMap(partialStateColumns)]);
-    const want = sortRows(refAggregate(rows, groupBy, CALLS, null));
-    const got = sortRows(rowsOf(final));
-    expect(got.length).toBe(want.length);
-    expect(got).toEqual(want);
-  });
+  test.each([0, 1, 9, 1023, 70_000].filter((n) => n < 70_000 || BIG.has(name)))(
+    '%i rows, split over 2 fragments of batches',
+    (n) => {
+      const rows = ALL_ROWS.slice(0, n);
+      const cut = Math.floor(n / 3);
+      const parts = [
+        [makeTestBatch(COLUMNS, rows.slice(0, cut)), makeTestBatch(COLUMNS, [])],
+        [makeTestBatch(COLUMNS, rows.slice(cut))],
+      ];
+      const { partials, final } = aggregate(parts, groupBy, CALLS);
+      expect(partials[0]!.schema.fields.map((f) => f.name)).toEqual([
+        ...groupBy.map((g) => g.name),
+        ...CALLS.flatMap(partialStateColumns),
+      ]);
+      const want = sortRows(refAggregate(rows, groupBy, CALLS, null));
+      const got = sortRows(rowsOf(final));
+      expect(got.length).toBe(want.length);
+      expect(got).toEqual(want);
+    },
+  );
 
   test('with a filter consumed in place', () => {
     const rows = ALL_ROWS.slice(0, 5000);
@@ -150,7 +189,10 @@ test('high cardinality: one group per row', () => {
     copy[2] = BigInt(i * 7919); // l: unique
     return copy;
   });
-  const groupBy = [{ name: 'k', expr: col('l') }, { name: 'k2', expr: col('t') }];
+  const groupBy = [
+    { name: 'k', expr: col('l') },
+    { name: 'k2', expr: col('t') },
+  ];
   const calls = CALLS.slice(0, 6);
   const { final } = aggregate([[makeTestBatch(COLUMNS, rows)]], groupBy, calls);
   expect(final.numRows).toBe(n);
@@ -166,7 +208,10 @@ test('global aggregate over zero rows yields one row: COUNT 0, SUM NULL', () => 
   expect(out.numRows).toBe(1);
   expect(rowsOf(out)[0]![0]).toBe(0n);
   expect(rowsOf(out)[0]![3]).toBeNull();
-  const grouped = new PartialAggregator({ groupBy: [{ name: 'k', expr: col('s') }], aggregates: CALLS }, schema);
+  const grouped = new PartialAggregator(
+    { groupBy: [{ name: 'k', expr: col('s') }], aggregates: CALLS },
+    schema,
+  );
   expect(grouped.finish().numRows).toBe(0);
 });
 
@@ -191,7 +236,8 @@ test('partial state types follow partialStateColumns', () => {
 });
 
 test('SUM of a string is an InvalidArgumentError', () => {
-  expect(() => new PartialAggregator({ groupBy: [], aggregates: [{ name: 'x', fn: 'sum', arg: col('s') }] }, schema)).toThrow(
-    /SUM needs a number but s is utf8/,
-  );
+  expect(
+    () =>
+      new PartialAggregator({ groupBy: [], aggregates: [{ name: 'x', fn: 'sum', arg: col('s') }] }, schema),
+  ).toThrow(/SUM needs a number but s is utf8/);
 });

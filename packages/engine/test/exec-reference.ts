@@ -3,14 +3,30 @@
  * logic, DuckDB-style coercion and division), and random test data. Shared by the exec tests;
  * deliberately independent of the executor's own helpers.
  */
-import { Bool, DateDay, Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, Utf8, vectorFromArray, type Data, type Vector } from 'apache-arrow';
+import {
+  Bool,
+  DateDay,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Utf8,
+  vectorFromArray,
+  type Data,
+  type Vector,
+} from 'apache-arrow';
 import type { Expr } from '../src/plan/expr.js';
 import type { DataType } from '../src/plan/types.js';
 
 export type V = number | bigint | string | boolean | null;
 
 const enc = new TextEncoder();
-const cmpBytes = (a: string, b: string) => Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(enc.encode(b)));
+const cmpBytes = (a: string, b: string) =>
+  Buffer.compare(Buffer.from(enc.encode(a)), Buffer.from(enc.encode(b)));
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -61,16 +77,36 @@ export function makeColumnData(type: DataType, values: V[]): Data {
     const bitmap = new Uint8Array((n + 7) >> 3);
     let nulls = 0;
     values.forEach((v, i) => (v === null ? nulls++ : (bitmap[i >> 3]! |= 1 << (i & 7))));
-    return makeData({ type: new DateDay(), length: n, nullCount: nulls, nullBitmap: nulls ? bitmap : null, data: Int32Array.from(values, (v) => (v === null ? 0 : Number(v))) });
+    return makeData({
+      type: new DateDay(),
+      length: n,
+      nullCount: nulls,
+      nullBitmap: nulls ? bitmap : null,
+      data: Int32Array.from(values, (v) => (v === null ? 0 : Number(v))),
+    });
   }
-  const t = { int32: new Int32(), int64: new Int64(), float64: new Float64(), utf8: new Utf8(), bool: new Bool() }[type];
+  const t = {
+    int32: new Int32(),
+    int64: new Int64(),
+    float64: new Float64(),
+    utf8: new Utf8(),
+    bool: new Bool(),
+  }[type];
   return (vectorFromArray(values as never[], t as never) as Vector).data[0]!;
 }
 
 export function makeTestBatch(columns: { name: string; type: DataType }[], rows: V[][]): RecordBatch {
-  const datas = columns.map((c, k) => makeColumnData(c.type, rows.map((r) => r[k]!)));
+  const datas = columns.map((c, k) =>
+    makeColumnData(
+      c.type,
+      rows.map((r) => r[k]!),
+    ),
+  );
   const fields = columns.map((c, k) => new Field(c.name, datas[k]!.type, true));
-  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children: datas }));
+  return new RecordBatch(
+    new Schema(fields),
+    makeData({ type: new Struct(fields), length: rows.length, nullCount: 0, children: datas }),
+  );
 }
 
 export function randomRows(n: number, seed: number, nullRate = 0.2): V[][] {
@@ -154,7 +190,8 @@ export function refEval(e: Expr, row: Record<string, V>, types: Record<string, D
       if (e.op === 'and' || e.op === 'or') {
         const a = ev(e.left) as boolean | null;
         const b = ev(e.right) as boolean | null;
-        if (e.op === 'and') return a === false || b === false ? false : a === null || b === null ? null : true;
+        if (e.op === 'and')
+          return a === false || b === false ? false : a === null || b === null ? null : true;
         return a === true || b === true ? true : a === null || b === null ? null : false;
       }
       const a = ev(e.left);
@@ -214,7 +251,8 @@ export function refEval(e: Expr, row: Record<string, V>, types: Record<string, D
       if (a === null) return null;
       const from = refType(e.arg, types);
       if (e.to === 'float64') return Number(a);
-      if (e.to === 'int64') return typeof a === 'bigint' ? a : BigInt(Math.sign(Number(a)) * Math.round(Math.abs(Number(a))));
+      if (e.to === 'int64')
+        return typeof a === 'bigint' ? a : BigInt(Math.sign(Number(a)) * Math.round(Math.abs(Number(a))));
       if (e.to === 'int32') return Math.sign(Number(a)) * Math.round(Math.abs(Number(a))) + 0;
       if (e.to === 'bool') return Number(a) !== 0;
       throw new Error(`reference: cast ${from} → ${e.to}`);

@@ -18,7 +18,11 @@ const schema: Schema = [
 ];
 
 const ROWS = 3000;
-const rows: V[][] = Array.from({ length: ROWS }, (_, i) => [i % 7 === 0 ? null : ['A', 'N', 'R'][i % 3]!, (i % 50) / 2, BigInt(i)]);
+const rows: V[][] = Array.from({ length: ROWS }, (_, i) => [
+  i % 7 === 0 ? null : ['A', 'N', 'R'][i % 3]!,
+  (i % 50) / 2,
+  BigInt(i),
+]);
 const csv = 'k,q,n\n' + rows.map((r) => `${r[0] ?? ''},${r[1]},${r[2]}`).join('\n') + '\n';
 
 function fragment(over: Partial<Fragment>): Fragment {
@@ -54,7 +58,10 @@ describe('runFragment', () => {
     const run = runFragment(
       fragment({
         filter: bin('<', col('q'), lit(5, 'int32')),
-        project: [{ name: 'twice', expr: bin('*', col('q'), lit(2, 'int32')) }, { name: 'n', expr: col('n') }],
+        project: [
+          { name: 'twice', expr: bin('*', col('q'), lit(2, 'int32')) },
+          { name: 'n', expr: col('n') },
+        ],
       }),
       blob,
       { batchRows: 1000 },
@@ -71,7 +78,9 @@ describe('runFragment', () => {
   });
 
   test('limit stops early', async () => {
-    const run = runFragment(fragment({ limit: 5, filter: bin('>', col('n'), lit('10', 'int64')) }), blob, { batchRows: 100 });
+    const run = runFragment(fragment({ limit: 5, filter: bin('>', col('n'), lit('10', 'int64')) }), blob, {
+      batchRows: 100,
+    });
     const batches = await collect(run.batches);
     expect(col0(batches, 2, 'int64')).toEqual([11n, 12n, 13n, 14n, 15n]);
     expect(run.stats.rowsOut).toBe(5);
@@ -85,7 +94,11 @@ describe('runFragment', () => {
     ];
     const filter = bin('>=', col('n'), lit('100', 'int64'));
     const parts = [0, 1].map(() =>
-      runFragment(fragment({ filter, aggregate: { groupBy: [{ name: 'k', expr: col('k') }], aggregates } }), blob, { batchRows: 700 }),
+      runFragment(
+        fragment({ filter, aggregate: { groupBy: [{ name: 'k', expr: col('k') }], aggregates } }),
+        blob,
+        { batchRows: 700 },
+      ),
     );
     async function* partials() {
       for (const p of parts) yield* p.batches;
@@ -110,8 +123,12 @@ describe('runFragment', () => {
       return g.reduce((s, x) => s + x, 0) / g.length;
     };
     expect(col0(out, 0, 'utf8')).toEqual(keys);
-    expect(col0(out, 1, 'float64').map((x) => (x as number).toFixed(9))).toEqual(keys.map((k) => mean(k).toFixed(9)));
-    expect(col0(out, 2, 'float64').map((x) => (x as number).toFixed(9))).toEqual(keys.map((k) => mean(k).toFixed(9)));
+    expect(col0(out, 1, 'float64').map((x) => (x as number).toFixed(9))).toEqual(
+      keys.map((k) => mean(k).toFixed(9)),
+    );
+    expect(col0(out, 2, 'float64').map((x) => (x as number).toFixed(9))).toEqual(
+      keys.map((k) => mean(k).toFixed(9)),
+    );
     expect(metrics.map((m) => m.name)).toEqual(['final_aggregate', 'project', 'sort']);
     expect(parts[0]!.stats.stages.map((s) => s.name)).toEqual(['scan', 'filter', 'partial_aggregate']);
     expect(parts[0]!.stats.stages[1]!.rowsOut).toBe(kept.length);
@@ -142,8 +159,16 @@ describe('runUpperStages', () => {
   const base: UpperStages = { finalAggregate: null, project: [], orderBy: [], limit: null, offset: 0 };
 
   test.each<[string, Partial<UpperStages>, number[]]>([
-    ['a ASC NULLS LAST, stable', { orderBy: [{ expr: col('a'), desc: false, nullsFirst: false }] }, [3, 7, 5, 1, 4, 2, 6]],
-    ['a DESC NULLS FIRST', { orderBy: [{ expr: col('a'), desc: true, nullsFirst: true }] }, [2, 6, 1, 4, 5, 3, 7]],
+    [
+      'a ASC NULLS LAST, stable',
+      { orderBy: [{ expr: col('a'), desc: false, nullsFirst: false }] },
+      [3, 7, 5, 1, 4, 2, 6],
+    ],
+    [
+      'a DESC NULLS FIRST',
+      { orderBy: [{ expr: col('a'), desc: true, nullsFirst: true }] },
+      [2, 6, 1, 4, 5, 3, 7],
+    ],
     [
       'b ASC NULLS FIRST, a DESC NULLS LAST',
       {
@@ -154,7 +179,15 @@ describe('runUpperStages', () => {
       },
       [4, 1, 3, 6, 5, 7, 2],
     ],
-    ['expression key -c, offset 2 limit 3', { orderBy: [{ expr: { kind: 'negate', arg: col('c') }, desc: false, nullsFirst: false }], offset: 2, limit: 3 }, [5, 4, 3]],
+    [
+      'expression key -c, offset 2 limit 3',
+      {
+        orderBy: [{ expr: { kind: 'negate', arg: col('c') }, desc: false, nullsFirst: false }],
+        offset: 2,
+        limit: 3,
+      },
+      [5, 4, 3],
+    ],
     ['no sort: offset 2 limit 3 streams across batches', { offset: 2, limit: 3 }, [3, 4, 5]],
     ['no sort: offset past the end', { offset: 10 }, []],
     ['limit 0', { limit: 0 }, []],
@@ -175,9 +208,14 @@ describe('runUpperStages', () => {
   });
 
   test('final aggregate with no partials at all: one row, COUNT 0', async () => {
-    const aggregates: AggregateCall[] = [{ name: 'cnt', fn: 'count', arg: null }, { name: 's', fn: 'sum', arg: col('c') }];
+    const aggregates: AggregateCall[] = [
+      { name: 'cnt', fn: 'count', arg: null },
+      { name: 's', fn: 'sum', arg: col('c') },
+    ];
     async function* none() {}
-    const out = await collect(runUpperStages({ ...base, finalAggregate: { groupBy: [], aggregates } }, none()));
+    const out = await collect(
+      runUpperStages({ ...base, finalAggregate: { groupBy: [], aggregates } }, none()),
+    );
     expect(out[0]!.numRows).toBe(1);
     expect(valuesOf(out[0]!.getChildAt(0)!, 'int64')).toEqual([0n]);
     expect(valuesOf(out[0]!.getChildAt(1)!, 'float64')).toEqual([null]);
@@ -186,7 +224,10 @@ describe('runUpperStages', () => {
   test('partials from the PartialAggregator merge by group (NULL is a group)', async () => {
     const aggregates: AggregateCall[] = [{ name: 'm', fn: 'max', arg: col('c') }];
     const partial = (part: V[][]) => {
-      const p = new PartialAggregator({ groupBy: [{ name: 'b', expr: col('b') }], aggregates }, cols.map((c) => ({ ...c, nullable: true })));
+      const p = new PartialAggregator(
+        { groupBy: [{ name: 'b', expr: col('b') }], aggregates },
+        cols.map((c) => ({ ...c, nullable: true })),
+      );
       p.push(makeTestBatch(cols, part));
       return p.finish();
     };
@@ -196,7 +237,11 @@ describe('runUpperStages', () => {
     }
     const out = await collect(
       runUpperStages(
-        { ...base, finalAggregate: { groupBy: ['b'], aggregates }, orderBy: [{ expr: col('b'), desc: false, nullsFirst: true }] },
+        {
+          ...base,
+          finalAggregate: { groupBy: ['b'], aggregates },
+          orderBy: [{ expr: col('b'), desc: false, nullsFirst: true }],
+        },
         partials(),
       ),
     );

@@ -8,7 +8,15 @@ import { ExecutionError, PluginError, ResourceExhaustedError } from '@pushdown/p
 import { operatorManifest, type OperatorManifest } from '@pushdown/plugins';
 import { FilterOperator } from '../src/exec/index.js';
 import { bin, col, lit } from '../src/plan/expr.js';
-import { ABI_VERSION, admitModule, CMP, defaultOperatorHost, loadOperatorModule, OperatorHost, readModuleLayout } from '../src/wasm/index.js';
+import {
+  ABI_VERSION,
+  admitModule,
+  CMP,
+  defaultOperatorHost,
+  loadOperatorModule,
+  OperatorHost,
+  readModuleLayout,
+} from '../src/wasm/index.js';
 import { makeTestBatch, rng } from './exec-reference.js';
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -36,7 +44,11 @@ const bytes = (...parts: number[][]) => Uint8Array.from([...HEADER, ...parts.fla
 
 describe('module admission', () => {
   test('a well-formed minimal module is admitted', () => {
-    const ok = bytes(section(2, [0x01, ...importMemory]), abiGlobal, section(7, [0x01, ...exportGlobal('ABI_VERSION')]));
+    const ok = bytes(
+      section(2, [0x01, ...importMemory]),
+      abiGlobal,
+      section(7, [0x01, ...exportGlobal('ABI_VERSION')]),
+    );
     expect(admitModule('ok', ok, manifest()).name).toBe('ok');
   });
 
@@ -54,16 +66,28 @@ describe('module admission', () => {
       {},
       /exports a memory/,
     ],
-    ['imports no memory', bytes(abiGlobal, section(7, [0x01, ...exportGlobal('ABI_VERSION')])), { imports: [] }, /does not import env.memory/],
+    [
+      'imports no memory',
+      bytes(abiGlobal, section(7, [0x01, ...exportGlobal('ABI_VERSION')])),
+      { imports: [] },
+      /does not import env.memory/,
+    ],
     [
       'static data above the arena',
-      bytes(section(2, [0x01, ...importMemory]), section(11, [0x01, 0x00, 0x41, 0xf0, 0xa2, 0x04, 0x0b, 0x01, 0x2a])),
+      bytes(
+        section(2, [0x01, ...importMemory]),
+        section(11, [0x01, 0x00, 0x41, 0xf0, 0xa2, 0x04, 0x0b, 0x01, 0x2a]),
+      ),
       {},
       /static data ends at byte 70001/,
     ],
     [
       'a manifest export that is missing',
-      bytes(section(2, [0x01, ...importMemory]), abiGlobal, section(7, [0x01, ...exportGlobal('ABI_VERSION')])),
+      bytes(
+        section(2, [0x01, ...importMemory]),
+        abiGlobal,
+        section(7, [0x01, ...exportGlobal('ABI_VERSION')]),
+      ),
       { exports: ['ABI_VERSION', 'filter_rows'] },
       /lists export "filter_rows"/,
     ],
@@ -78,7 +102,9 @@ describe('module admission', () => {
     for (const name of ['filter', 'project', 'aggregate']) {
       const m = loadOperatorModule(name);
       expect(m.manifest.imports).toEqual(['env.memory']);
-      expect(WebAssembly.Module.imports(m.module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+      expect(WebAssembly.Module.imports(m.module)).toEqual([
+        { module: 'env', name: 'memory', kind: 'memory' },
+      ]);
       expect(loadOperatorModule(name)).toBe(m); // compiled once per process
       expect(operatorManifest(name).runsOn).toEqual(['base', 'intermediary']);
     }
@@ -90,7 +116,9 @@ describe('faults', () => {
   test('a trap becomes an ExecutionError naming the operator', () => {
     const host = defaultOperatorHost();
     expect(() => host.filter.mask_count(0x7fff_fff0, 1000)).toThrow(ExecutionError);
-    expect(() => host.aggregate.sum_f64(0x7fff_fff0, 0, 1000)).toThrow(/WASM operator "aggregate" trapped in sum_f64/);
+    expect(() => host.aggregate.sum_f64(0x7fff_fff0, 0, 1000)).toThrow(
+      /WASM operator "aggregate" trapped in sum_f64/,
+    );
   });
 
   test('hitting the memory cap is a ResourceExhaustedError naming operator and cap', () => {
@@ -108,12 +136,20 @@ describe('faults', () => {
     expect(() => op.apply(batch)).toThrow(ResourceExhaustedError);
     expect(() => op.apply(batch)).toThrow(/"filter" needs .* cap of 4 pages \(0.25 MiB\)/);
     // The arena was released: a small batch still runs on the same host.
-    const small = makeTestBatch([{ name: 'a', type: 'float64' }, { name: 'b', type: 'float64' }], rows.slice(0, 100));
+    const small = makeTestBatch(
+      [
+        { name: 'a', type: 'float64' },
+        { name: 'b', type: 'float64' },
+      ],
+      rows.slice(0, 100),
+    );
     expect(op.apply(small).numRows).toBe(rows.slice(0, 100).filter(([a, b]) => a! < b!).length);
   });
 
   test('options.memoryPages is validated', () => {
-    expect(() => new OperatorHost({ memoryPages: 1 })).toThrow(/options.memoryPages must be an integer in \[2, 65536\]/);
+    expect(() => new OperatorHost({ memoryPages: 1 })).toThrow(
+      /options.memoryPages must be an integer in \[2, 65536\]/,
+    );
   });
 });
 
@@ -140,7 +176,9 @@ describe('kernels at SIMD width boundaries', () => {
       mem.f64.set(a, pa >> 3);
       mem.u8.set(m, pm);
       host.filter.cmp_f64_s(CMP['<'], pa, 0.5, n, out);
-      expect(Array.from(host.mem.views().u8.subarray(out, out + n))).toEqual(Array.from(a, (x) => (x < 0.5 ? 0xff : 0)));
+      expect(Array.from(host.mem.views().u8.subarray(out, out + n))).toEqual(
+        Array.from(a, (x) => (x < 0.5 ? 0xff : 0)),
+      );
       const sum = host.aggregate.sum_f64(pa, pm, n);
       expect(sum).toBe(Array.from(a).reduce((s, x, i) => s + (m[i] ? x : 0), 0));
       expect(host.aggregate.sum_f64(pa, 0, n)).toBe(Array.from(a).reduce((s, x) => s + x, 0));
@@ -151,7 +189,9 @@ describe('kernels at SIMD width boundaries', () => {
         // Shift the bitmap by bitOffset and expand it back.
         const u8 = host.mem.views().u8;
         const shifted = new Uint8Array(((n + bitOffset + 7) >> 3) + 1);
-        for (let i = 0; i < n; i++) if ((u8[bits + (i >> 3)]! >> (i & 7)) & 1) shifted[(i + bitOffset) >> 3]! |= 1 << ((i + bitOffset) & 7);
+        for (let i = 0; i < n; i++)
+          if ((u8[bits + (i >> 3)]! >> (i & 7)) & 1)
+            shifted[(i + bitOffset) >> 3]! |= 1 << ((i + bitOffset) & 7);
         u8.set(shifted, shiftedPtr);
         host.filter.bitmap_to_mask(shiftedPtr, bitOffset, n, back);
         expect(Array.from(host.mem.views().u8.subarray(back, back + n))).toEqual(Array.from(m));
@@ -180,7 +220,9 @@ describe('kernels at SIMD width boundaries', () => {
         host.project.i32_to_f64(pb, n, out);
         expect(Array.from(host.mem.views().f64.subarray(out >> 3, (out >> 3) + n))).toEqual(Array.from(b));
         host.project.arith_i64_s(2, pa, 3n, 0, n, out);
-        expect(Array.from(host.mem.views().i64.subarray(out >> 3, (out >> 3) + n))).toEqual(Array.from(a, (x) => x * 3n));
+        expect(Array.from(host.mem.views().i64.subarray(out >> 3, (out >> 3) + n))).toEqual(
+          Array.from(a, (x) => x * 3n),
+        );
       });
     }
   });

@@ -101,7 +101,9 @@ export class AggState {
           { type: 'int64', values: this.counts.map((c) => BigInt(c)) },
         ];
       default:
-        return [{ type: this.valueType, values: rows.map((g) => (this.counts[g] ? this.outValue(g) : null)) }];
+        return [
+          { type: this.valueType, values: rows.map((g) => (this.counts[g] ? this.outValue(g) : null)) },
+        ];
     }
   }
 
@@ -113,7 +115,10 @@ export class AggState {
       case 'count':
         return { type: 'int64', values: this.counts.map((c) => BigInt(c)) };
       case 'avg':
-        return { type: 'float64', values: rows.map((g) => (this.counts[g] ? Number(this.values[g]) / this.counts[g]! : null)) };
+        return {
+          type: 'float64',
+          values: rows.map((g) => (this.counts[g] ? Number(this.values[g]) / this.counts[g]! : null)),
+        };
       default:
         return { type: this.valueType, values: rows.map((g) => (this.counts[g] ? this.outValue(g) : null)) };
     }
@@ -131,5 +136,7 @@ export function groupKey(values: readonly JsValue[]): unknown {
     const v = values[0]!;
     return v;
   }
-  return JSON.stringify(values.map((v) => (typeof v === 'bigint' ? { b: String(v) } : Number.isNaN(v) ? { nan: 1 } : v)));
+  return JSON.stringify(
+    values.map((v) => (typeof v === 'bigint' ? { b: String(v) } : Number.isNaN(v) ? { nan: 1 } : v)),
+  );
 }

@@ -62,11 +62,17 @@ export function logicalType(t: ArrowDataType, column: string): DataType {
     case Type.Utf8:
       return 'utf8';
   }
-  throw new InvalidArgumentError(`column "${column}" has Arrow type ${String(t)}, which the executor does not support`);
+  throw new InvalidArgumentError(
+    `column "${column}" has Arrow type ${String(t)}, which the executor does not support`,
+  );
 }
 
 export function schemaOfBatch(batch: RecordBatch): Schema {
-  return batch.schema.fields.map((f) => ({ name: f.name, type: logicalType(f.type, f.name), nullable: f.nullable }));
+  return batch.schema.fields.map((f) => ({
+    name: f.name,
+    type: logicalType(f.type, f.name),
+    nullable: f.nullable,
+  }));
 }
 
 export function columnData(batch: RecordBatch, i: number): Data {
@@ -117,12 +123,23 @@ export function makeColumn(
 ): Data {
   const nullBitmap = nullCount > 0 ? validity : null;
   if (type === 'utf8') {
-    return makeData({ type: new Utf8(), length, nullCount, nullBitmap, valueOffsets: valueOffsets!, data: values as Uint8Array });
+    return makeData({
+      type: new Utf8(),
+      length,
+      nullCount,
+      nullBitmap,
+      valueOffsets: valueOffsets!,
+      data: values as Uint8Array,
+    });
   }
   return makeData({ type: arrowType(type), length, nullCount, nullBitmap, data: values } as never) as Data;
 }
 
-export function makeBatch(fields: readonly { name: string; type: DataType }[], columns: readonly Data[], length: number): RecordBatch {
+export function makeBatch(
+  fields: readonly { name: string; type: DataType }[],
+  columns: readonly Data[],
+  length: number,
+): RecordBatch {
   const arrowFields = fields.map((f, i) => new ArrowField(f.name, columns[i]!.type, true));
   const schema = new ArrowSchema(arrowFields);
   const data = makeData({ type: new Struct(arrowFields), length, nullCount: 0, children: columns as Data[] });
@@ -164,11 +181,29 @@ export function columnFromValues(type: DataType, values: readonly JsValue[]): Da
     }
     case 'int32':
     case 'date32':
-      return makeColumn(type, n, Int32Array.from(values, (v) => (v === null ? 0 : Number(v))), validity, nulls);
+      return makeColumn(
+        type,
+        n,
+        Int32Array.from(values, (v) => (v === null ? 0 : Number(v))),
+        validity,
+        nulls,
+      );
     case 'float64':
-      return makeColumn(type, n, Float64Array.from(values, (v) => (v === null ? 0 : Number(v))), validity, nulls);
+      return makeColumn(
+        type,
+        n,
+        Float64Array.from(values, (v) => (v === null ? 0 : Number(v))),
+        validity,
+        nulls,
+      );
     case 'int64':
-      return makeColumn(type, n, BigInt64Array.from(values, (v) => (v === null ? 0n : BigInt(v as number | bigint))), validity, nulls);
+      return makeColumn(
+        type,
+        n,
+        BigInt64Array.from(values, (v) => (v === null ? 0n : BigInt(v as number | bigint))),
+        validity,
+        nulls,
+      );
     case 'utf8': {
       const parts = values.map((v) => (v === null ? new Uint8Array(0) : encoder.encode(String(v))));
       const offsets = new Int32Array(n + 1);
@@ -259,7 +294,8 @@ export function concatColumn(type: DataType, chunks: readonly Data[]): Data {
     const out = new Uint8Array(((total + 63) & ~63) >> 3);
     let row = 0;
     for (const p of parts) {
-      for (let i = 0; i < p.length; i++, row++) if ((p.values[i >> 3]! >> (i & 7)) & 1) out[row >> 3]! |= 1 << (row & 7);
+      for (let i = 0; i < p.length; i++, row++)
+        if ((p.values[i >> 3]! >> (i & 7)) & 1) out[row >> 3]! |= 1 << (row & 7);
     }
     return makeColumn(type, total, out, concatValidity(parts, total), countNulls(parts));
   }

@@ -11,7 +11,14 @@ import type { OperatorMetrics } from '../plan/fragment.js';
 import type { Schema } from '../plan/types.js';
 import { CHUNK_ROWS } from '../wasm/abi.js';
 import { defaultOperatorHost, type OperatorHost } from '../wasm/operator-host.js';
-import { batchBytes, columnData, concatColumn, gatherColumn, makeBatch, schemaOfBatch } from './arrow-columns.js';
+import {
+  batchBytes,
+  columnData,
+  concatColumn,
+  gatherColumn,
+  makeBatch,
+  schemaOfBatch,
+} from './arrow-columns.js';
 import { ExprEvaluator } from './expr-eval.js';
 import { inferExprType } from './expr-type.js';
 import { newMetrics, timed } from './metrics.js';
@@ -20,7 +27,8 @@ import { newMetrics, timed } from './metrics.js';
 export function chunksOf(batch: RecordBatch): RecordBatch[] {
   if (batch.numRows <= CHUNK_ROWS) return [batch];
   const out: RecordBatch[] = [];
-  for (let i = 0; i < batch.numRows; i += CHUNK_ROWS) out.push(batch.slice(i, Math.min(batch.numRows, i + CHUNK_ROWS)));
+  for (let i = 0; i < batch.numRows; i += CHUNK_ROWS)
+    out.push(batch.slice(i, Math.min(batch.numRows, i + CHUNK_ROWS)));
   return out;
 }
 
@@ -28,7 +36,12 @@ export function chunksOf(batch: RecordBatch): RecordBatch[] {
 export function concatBatches(schema: Schema, batches: readonly RecordBatch[]): RecordBatch {
   if (batches.length === 1) return batches[0]!;
   const rows = batches.reduce((s, b) => s + b.numRows, 0);
-  const cols = schema.map((f, i) => concatColumn(f.type, batches.map((b) => columnData(b, i))));
+  const cols = schema.map((f, i) =>
+    concatColumn(
+      f.type,
+      batches.map((b) => columnData(b, i)),
+    ),
+  );
   return makeBatch(schema, cols, rows);
 }
 
@@ -98,7 +111,12 @@ export class ProjectOperator {
     const schema = schemaOfBatch(batch);
     const fields = this.exprs.map((e) => ({ name: e.name, type: inferExprType(e.expr, schema) }));
     const columns: (Data | null)[] = this.exprs.map((e) =>
-      e.expr.kind === 'column' ? columnData(batch, schema.findIndex((f) => f.name === (e.expr as { name: string }).name)) : null,
+      e.expr.kind === 'column'
+        ? columnData(
+            batch,
+            schema.findIndex((f) => f.name === (e.expr as { name: string }).name),
+          )
+        : null,
     );
     const computed = this.exprs.map(() => [] as Data[]);
     if (columns.some((c) => c === null)) {

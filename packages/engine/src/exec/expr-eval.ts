@@ -55,10 +55,12 @@ export class ExprEvaluator {
    */
   keep(pred: Expr): { mask: number; count: number } {
     const t = inferExprType(pred, this.schema);
-    if (t !== 'bool') throw new InvalidArgumentError(`a filter must be boolean but ${exprToString(pred)} is ${t}`);
+    if (t !== 'bool')
+      throw new InvalidArgumentError(`a filter must be boolean but ${exprToString(pred)} is ${t}`);
     const v = this.eval(pred);
     const n = this.n;
-    if (v.kind === 'const') return v.value === true ? { mask: 0, count: n } : { mask: this.vals.fillMask(0), count: 0 };
+    if (v.kind === 'const')
+      return v.value === true ? { mask: 0, count: n } : { mask: this.vals.fillMask(0), count: 0 };
     let mask = v.values;
     if (v.validity !== 0) {
       mask = this.vals.alloc(n);
@@ -72,7 +74,10 @@ export class ExprEvaluator {
       case 'column':
         return this.column(e.name);
       case 'literal':
-        return konst(e.type, e.type === 'int64' && e.value !== null ? BigInt(e.value as string | number) : e.value);
+        return konst(
+          e.type,
+          e.type === 'int64' && e.value !== null ? BigInt(e.value as string | number) : e.value,
+        );
       case 'binary':
         return this.binary(e);
       case 'not':
@@ -146,7 +151,8 @@ export class ExprEvaluator {
       if (l.value === null || r.value === null) return konst('bool', null);
       return konst('bool', cmpResult(op, compareValues(l.value, r.value)));
     }
-    if ((l.kind === 'const' && l.value === null) || (r.kind === 'const' && r.value === null)) return konst('bool', null);
+    if ((l.kind === 'const' && l.value === null) || (r.kind === 'const' && r.value === null))
+      return konst('bool', null);
     if (l.kind === 'const') return this.compare(FLIPPED_CMP[op], r, l);
     const n = this.n;
     const f = this.host.filter;
@@ -211,7 +217,8 @@ export class ExprEvaluator {
 
   private arithmetic(op: keyof typeof ARITH, l: WVal, r: WVal, t: DataType): WVal {
     if (l.kind === 'const' && r.kind === 'const') return konst(t, foldArithmetic(op, l.value, r.value, t));
-    if ((l.kind === 'const' && l.value === null) || (r.kind === 'const' && r.value === null)) return konst(t, null);
+    if ((l.kind === 'const' && l.value === null) || (r.kind === 'const' && r.value === null))
+      return konst(t, null);
     const n = this.n;
     const p = this.host.project;
     const out = this.vals.alloc(8 * n);
@@ -277,7 +284,8 @@ export class ExprEvaluator {
   }
 
   private negate(v: WVal, e: Expr): WVal {
-    if (v.kind === 'const') return konst(v.type, foldArithmetic('-', v.type === 'int64' ? 0n : 0, v.value, v.type));
+    if (v.kind === 'const')
+      return konst(v.type, foldArithmetic('-', v.type === 'int64' ? 0n : 0, v.value, v.type));
     const n = this.n;
     if (v.type === 'float64' || v.type === 'int64') {
       const out = this.vals.alloc(8 * n);
@@ -323,7 +331,10 @@ export class ExprEvaluator {
   private cast(v: WVal, to: DataType, e: Expr): WVal {
     if (v.type === to) return v;
     if (v.kind === 'const') return konst(to, castValue(v.value, v.type, to, e));
-    if ((to === 'float64' && (v.type === 'int32' || v.type === 'int64')) || (to === 'int64' && v.type === 'int32')) {
+    if (
+      (to === 'float64' && (v.type === 'int32' || v.type === 'int64')) ||
+      (to === 'int64' && v.type === 'int32')
+    ) {
       return this.coerce(v, to);
     }
     return this.castInJs(v, to, e);

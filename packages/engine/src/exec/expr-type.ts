@@ -50,13 +50,17 @@ export function inferExprType(expr: Expr, schema: Schema): DataType {
   const wantBool = (e: Expr, whole: Expr): void => {
     const t = type(e);
     if (t !== 'bool' && !isNullLiteral(e)) {
-      throw new InvalidArgumentError(`expected a boolean but ${exprToString(e)} is ${t} in ${exprToString(whole)}`);
+      throw new InvalidArgumentError(
+        `expected a boolean but ${exprToString(e)} is ${t} in ${exprToString(whole)}`,
+      );
     }
   };
   const wantNumeric = (e: Expr, whole: Expr): DataType => {
     const t = type(e);
     if (!isNumericType(t) && !isNullLiteral(e)) {
-      throw new InvalidArgumentError(`expected a number but ${exprToString(e)} is ${t} in ${exprToString(whole)}`);
+      throw new InvalidArgumentError(
+        `expected a number but ${exprToString(e)} is ${t} in ${exprToString(whole)}`,
+      );
     }
     return isNullLiteral(e) ? 'int32' : t;
   };
@@ -105,7 +109,9 @@ export function inferExprType(expr: Expr, schema: Schema): DataType {
     like: (l) => {
       const t = type(l.arg);
       if (t !== 'utf8' && !isNullLiteral(l.arg)) {
-        throw new InvalidArgumentError(`LIKE needs a string but ${exprToString(l.arg)} is ${t} in ${exprToString(l)}`);
+        throw new InvalidArgumentError(
+          `LIKE needs a string but ${exprToString(l.arg)} is ${t} in ${exprToString(l)}`,
+        );
       }
       return 'bool';
     },

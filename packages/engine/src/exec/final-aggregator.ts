@@ -8,7 +8,15 @@ import { ExecutionError } from '@pushdown/proto';
 import { partialStateColumns, type AggregateCall } from '../plan/aggregate.js';
 import type { DataType, Schema } from '../plan/types.js';
 import { AggState, groupKey } from './agg-state.js';
-import { columnData, columnFromValues, logicalType, makeBatch, readBytes, readValue, type JsValue } from './arrow-columns.js';
+import {
+  columnData,
+  columnFromValues,
+  logicalType,
+  makeBatch,
+  readBytes,
+  readValue,
+  type JsValue,
+} from './arrow-columns.js';
 
 export class FinalAggregator {
   private schema: Schema | null;
@@ -38,13 +46,23 @@ export class FinalAggregator {
       const first = partialStateColumns(c)[0]!;
       // Without any schema (no partial ever arrived) a SUM/MIN/MAX is an all-NULL float64.
       const t =
-        c.fn === 'count' ? 'int64' : c.fn === 'avg' ? 'float64' : schema.length ? this.typeOf(schema, first) : 'float64';
+        c.fn === 'count'
+          ? 'int64'
+          : c.fn === 'avg'
+            ? 'float64'
+            : schema.length
+              ? this.typeOf(schema, first)
+              : 'float64';
       return new AggState(c, t);
     });
   }
 
   push(partial: RecordBatch): void {
-    const schema = partial.schema.fields.map((f) => ({ name: f.name, type: logicalType(f.type, f.name), nullable: true }));
+    const schema = partial.schema.fields.map((f) => ({
+      name: f.name,
+      type: logicalType(f.type, f.name),
+      nullable: true,
+    }));
     if (!this.schema) {
       this.schema = schema;
       this.init(schema);
@@ -104,5 +122,9 @@ export class FinalAggregator {
 
 function toSchema(s: Schema | ArrowSchema): Schema {
   if (Array.isArray(s)) return s as Schema;
-  return (s as ArrowSchema).fields.map((f) => ({ name: f.name, type: logicalType(f.type, f.name), nullable: f.nullable }));
+  return (s as ArrowSchema).fields.map((f) => ({
+    name: f.name,
+    type: logicalType(f.type, f.name),
+    nullable: f.nullable,
+  }));
 }

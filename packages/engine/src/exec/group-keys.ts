@@ -37,6 +37,16 @@ function dictionary(ev: ExprEvaluator, v: WVec, asInt64 = false): Dict {
     const mem = vals.mem;
     for (let i = 0; i < n; i++) mem.i32[(values >> 2) + i] = mem.u8[v.values + i]! & 1;
   }
+  if (v.type === 'utf8') {
+    // Flags and statuses (all values one byte long) take a direct 256-entry table.
+    const table = vals.alloc(256 * 4);
+    const reps = vals.alloc(4 * 257);
+    const mem = vals.mem;
+    mem.u8.fill(0xff, table, table + 256 * 4);
+    mem.u8.fill(0xff, reps, reps + 4 * 257);
+    const card = a.dict_utf8_byte(v.values, v.data, v.validity, n, codes, table, reps);
+    if (card >= 0) return { codes, card, reps };
+  }
   for (let cap = 256; ; cap *= 4) {
     const slot = v.type === 'int32' || v.type === 'date32' || v.type === 'bool' ? 8 : 16;
     const table = vals.alloc(cap * slot);

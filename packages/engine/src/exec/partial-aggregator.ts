@@ -10,6 +10,7 @@ import type { PartialAggregate } from '../plan/aggregate.js';
 import type { Expr } from '../plan/expr.js';
 import type { OperatorMetrics } from '../plan/fragment.js';
 import type { DataType, Schema } from '../plan/types.js';
+import { GROUP_ACC_COPIES } from '../wasm/abi.js';
 import { defaultOperatorHost, type OperatorHost } from '../wasm/operator-host.js';
 import { AggState, checkAggregateArg, groupKey, stateColumn, sumType } from './agg-state.js';
 import { batchBytes, columnFromValues, makeBatch, schemaOfBatch, type JsValue } from './arrow-columns.js';
@@ -20,6 +21,22 @@ import { newMetrics } from './metrics.js';
 import { sliceGroups } from './group-keys.js';
 import { partialStateColumns } from '../plan/aggregate.js';
 import type { WVec } from './wasm-values.js';
+
+/** Fold the interleaved accumulator copies of a grouped sum/count into the first copy. */
+function addCopies(
+  mem: { f64: Float64Array; i64: BigInt64Array },
+  acc: number,
+  card: number,
+  float: boolean,
+): void {
+  const base = acc >> 3;
+  for (let c = 1; c < GROUP_ACC_COPIES; c++) {
+    for (let g = 0; g < card; g++) {
+      if (float) mem.f64[base + g]! += mem.f64[base + c * card + g]!;
+      else mem.i64[base + g]! += mem.i64[base + c * card + g]!;
+    }
+  }
+}
 
 export class PartialAggregator {
   private readonly m: OperatorMetrics = newMetrics('partial_aggregate');
@@ -41,7 +58,8 @@ export class PartialAggregator {
     this.states = spec.aggregates.map((c, i) => {
       const t = this.argTypes[i]!;
       checkAggregateArg(c, t);
-      const valueType = c.fn === 'sum' || c.fn === 'avg' ? sumType(t ?? 'int64') : c.fn === 'count' ? 'int64' : t!;
+      const valueType =
+        c.fn === 'sum' || c.fn === 'avg' ? sumType(t ?? 'int64') : c.fn === 'count' ? 'int64' : t!;
       return new AggState(c, valueType);
     });
     this.keyValues = spec.groupBy.map(() => []);
@@ -106,7 +124,12 @@ export class PartialAggregator {
       let value: JsValue;
       const t = v.type;
       if (call.fn === 'sum' || call.fn === 'avg') {
-        value = t === 'float64' ? a.sum_f64(v.values, mask, n) : t === 'int64' ? a.sum_i64(v.values, mask, n) : a.sum_i32(v.values, mask, n);
+        value =
+          t === 'float64'
+            ? a.sum_f64(v.values, mask, n)
+            : t === 'int64'
+              ? a.sum_i64(v.values, mask, n)
+              : a.sum_i32(v.values, mask, n);
       } else if (t === 'float64') {
         value = call.fn === 'min' ? a.min_f64(v.values, mask, n) : a.max_f64(v.values, mask, n);
       } else if (t === 'int64') {
@@ -123,7 +146,9 @@ export class PartialAggregator {
   private groupedSlice(ev: ExprEvaluator, rowMask: number): void {
     const a = this.host.aggregate;
     const n = ev.n;
-    const keys = this.spec.groupBy.map((g, i) => ev.coerce(ev.vals.materialize(ev.eval(g.expr)), this.keyTypes[i]!) as WVec);
+    const keys = this.spec.groupBy.map(
+      (g, i) => ev.coerce(ev.vals.materialize(ev.eval(g.expr)), this.keyTypes[i]!) as WVec,
+    );
     const { ids, card, reps } = sliceGroups(ev, keys);
     const counts = this.groupCounts(ev, ids, card, rowMask);
     // Local id → global group (-1: no row of this slice passed the filter).
@@ -151,15 +176,17 @@ export class PartialAggregator {
       }
       const t = v.type;
       if (t === 'utf8' || t === 'bool') return this.minMaxInJs(ev, state, v, mask, ids, global);
-      const wide = t === 'float64' || t === 'int64' || call.fn === 'sum' || call.fn === 'avg';
-      const acc = ev.vals.alloc((wide ? 8 : 4) * card);
+      const isSum = call.fn === 'sum' || call.fn === 'avg';
+      const wide = t === 'float64' || t === 'int64' || isSum;
+      const acc = ev.vals.alloc((wide ? 8 : 4) * card * (isSum ? GROUP_ACC_COPIES : 1));
       const mem = ev.vals.mem;
       const isMin = call.fn === 'min';
-      if (call.fn === 'sum' || call.fn === 'avg') {
-        mem.u8.fill(0, acc, acc + 8 * card);
-        if (t === 'float64') a.grp_sum_f64(ids, v.values, mask, n, acc);
-        else if (t === 'int64') a.grp_sum_i64(ids, v.values, mask, n, acc);
-        else a.grp_sum_i32(ids, v.values, mask, n, acc);
+      if (isSum) {
+        mem.u8.fill(0, acc, acc + 8 * card * GROUP_ACC_COPIES);
+        if (t === 'float64') a.grp_sum_f64(ids, v.values, mask, n, acc, card);
+        else if (t === 'int64') a.grp_sum_i64(ids, v.values, mask, n, acc, card);
+        else a.grp_sum_i32(ids, v.values, mask, n, acc, card);
+        addCopies(ev.vals.mem, acc, card, t === 'float64');
       } else if (t === 'float64') {
         mem.f64.fill(isMin ? Infinity : -Infinity, acc >> 3, (acc >> 3) + card);
         (isMin ? a.grp_min_f64 : a.grp_max_f64)(ids, v.values, mask, n, acc);
@@ -173,16 +200,22 @@ export class PartialAggregator {
       const view = ev.vals.mem;
       for (let g = 0; g < card; g++) {
         if (global[g]! < 0 || nonNull[g] === 0) continue;
-        const value = t === 'float64' ? view.f64[(acc >> 3) + g]! : wide ? view.i64[(acc >> 3) + g]! : view.i32[(acc >> 2) + g]!;
+        const value =
+          t === 'float64'
+            ? view.f64[(acc >> 3) + g]!
+            : wide
+              ? view.i64[(acc >> 3) + g]!
+              : view.i32[(acc >> 2) + g]!;
         state.merge(global[g]!, value, nonNull[g]!);
       }
     });
   }
 
   private groupCounts(ev: ExprEvaluator, ids: number, card: number, mask: number): Float64Array {
-    const acc = ev.vals.alloc(8 * card);
-    ev.vals.mem.u8.fill(0, acc, acc + 8 * card);
-    this.host.aggregate.grp_count(ids, mask, ev.n, acc);
+    const acc = ev.vals.alloc(8 * card * GROUP_ACC_COPIES);
+    ev.vals.mem.u8.fill(0, acc, acc + 8 * card * GROUP_ACC_COPIES);
+    this.host.aggregate.grp_count(ids, mask, ev.n, acc, card);
+    addCopies(ev.vals.mem, acc, card, false);
     const i64 = ev.vals.mem.i64;
     const out = new Float64Array(card);
     for (let g = 0; g < card; g++) out[g] = Number(i64[(acc >> 3) + g]!);
@@ -190,13 +223,23 @@ export class PartialAggregator {
   }
 
   /** MIN/MAX of utf8 (bytewise) and bool, row by row in JS. */
-  private minMaxInJs(ev: ExprEvaluator, state: AggState, v: WVec, mask: number, ids: number | null, global: ArrayLike<number>): void {
+  private minMaxInJs(
+    ev: ExprEvaluator,
+    state: AggState,
+    v: WVec,
+    mask: number,
+    ids: number | null,
+    global: ArrayLike<number>,
+  ): void {
     const mem = ev.vals.mem;
     for (let i = 0; i < ev.n; i++) {
       if (mask !== 0 && mem.u8[mask + i] === 0) continue;
       const g = global[ids === null ? 0 : mem.i32[(ids >> 2) + i]!]!;
       if (g < 0) continue;
-      const value = v.type === 'utf8' ? (ev.vals.readBytes(v, i).slice() as unknown as JsValue) : mem.u8[v.values + i] !== 0;
+      const value =
+        v.type === 'utf8'
+          ? (ev.vals.readBytes(v, i).slice() as unknown as JsValue)
+          : mem.u8[v.values + i] !== 0;
       state.merge(g, value, 1);
     }
   }

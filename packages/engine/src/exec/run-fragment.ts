@@ -8,7 +8,6 @@ import type { RecordBatch } from 'apache-arrow';
 import { CancelledError } from '@pushdown/proto';
 import type { Fragment, FragmentStats, OperatorMetrics } from '../plan/fragment.js';
 import { newScanCounters } from '../readers/object-reader.js';
-import { openObject } from '../readers/open-object.js';
 import { batchBytes, schemaOfBatch } from './arrow-columns.js';
 import { FilterOperator, ProjectOperator } from './batch-ops.js';
 import { newMetrics } from './metrics.js';
@@ -65,6 +64,9 @@ async function* execute(
     if (aggregator) stats.stages.push(aggregator.metrics());
     stats.elapsedMs = performance.now() - t0;
   };
+  // Loaded on first use: the readers pull in parquet-wasm and friends, which the row
+  // operators (and whoever imports only them) do not need.
+  const { openObject } = await import('../readers/open-object.js');
   const reader = openObject(object, fragment.format, fragment.schema);
   const scan = reader.scan(
     {
@@ -84,7 +86,8 @@ async function* execute(
   };
   try {
     for await (const batch of scan) {
-      if (options.signal?.aborted) throw new CancelledError(`fragment on ${fragment.table}/${fragment.object} cancelled`);
+      if (options.signal?.aborted)
+        throw new CancelledError(`fragment on ${fragment.table}/${fragment.object} cancelled`);
       scanMetrics.rowsOut += batch.numRows;
       scanMetrics.bytesOut += batchBytes(batch);
       if (fragment.aggregate) {
@@ -103,10 +106,13 @@ async function* execute(
       if (remaining <= 0) break;
     }
     if (fragment.aggregate) {
-      aggregator ??= new PartialAggregator(fragment.aggregate, fragment.columns.map((c) => {
-        const f = fragment.schema.find((x) => x.name === c);
-        return f ?? { name: c, type: 'float64' as const, nullable: true };
-      }));
+      aggregator ??= new PartialAggregator(
+        fragment.aggregate,
+        fragment.columns.map((c) => {
+          const f = fragment.schema.find((x) => x.name === c);
+          return f ?? { name: c, type: 'float64' as const, nullable: true };
+        }),
+      );
       const out = aggregator.finish();
       finishStats();
       yield emit(out);

@@ -66,7 +66,12 @@ export function castValue(v: JsValue, from: DataType, to: DataType, e?: Expr): J
       if (/^(true|t|1)$/i.test(s)) return true;
       if (/^(false|f|0)$/i.test(s)) return false;
     } else if (s !== '' && !Number.isNaN(Number(s))) {
-      return castValue(to === 'int64' && /^-?\d+$/.test(s) ? BigInt(s) : Number(s), to === 'int64' && /^-?\d+$/.test(s) ? 'int64' : 'float64', to, e);
+      return castValue(
+        to === 'int64' && /^-?\d+$/.test(s) ? BigInt(s) : Number(s),
+        to === 'int64' && /^-?\d+$/.test(s) ? 'int64' : 'float64',
+        to,
+        e,
+      );
     }
     throw new InvalidArgumentError(`cannot cast '${s}' to ${to}${where}`);
   }

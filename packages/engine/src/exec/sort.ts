@@ -6,7 +6,15 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { DataType } from '../plan/types.js';
-import { columnData, gatherColumn, makeBatch, readBytes, readValue, schemaOfBatch, type JsValue } from './arrow-columns.js';
+import {
+  columnData,
+  gatherColumn,
+  makeBatch,
+  readBytes,
+  readValue,
+  schemaOfBatch,
+  type JsValue,
+} from './arrow-columns.js';
 import { compareBytes, compareValues } from './scalar-values.js';
 import type { Data } from 'apache-arrow';
 

@@ -53,7 +53,8 @@ export async function* runUpperStages(
         skip -= b.numRows;
         continue;
       }
-      if (skip > 0 || b.numRows - skip > remaining) b = b.slice(skip, skip + Math.min(remaining, b.numRows - skip));
+      if (skip > 0 || b.numRows - skip > remaining)
+        b = b.slice(skip, skip + Math.min(remaining, b.numRows - skip));
       skip = 0;
       remaining -= b.numRows;
       yield project ? project.apply(b) : b;
@@ -80,11 +81,18 @@ export async function* runUpperStages(
     }
   });
   const lookup = makeBatch(lookupFields, lookupCols, input.numRows);
-  const keyBatch = new ProjectOperator(upper.orderBy.map((k, i) => ({ name: `k${i}`, expr: k.expr }))).apply(lookup);
+  const keyBatch = new ProjectOperator(upper.orderBy.map((k, i) => ({ name: `k${i}`, expr: k.expr }))).apply(
+    lookup,
+  );
   const keySchema = schemaOfBatch(keyBatch);
   const perm = sortPermutation(
     input.numRows,
-    upper.orderBy.map((k, i) => ({ data: columnData(keyBatch, i), type: keySchema[i]!.type, desc: k.desc, nullsFirst: k.nullsFirst })),
+    upper.orderBy.map((k, i) => ({
+      data: columnData(keyBatch, i),
+      type: keySchema[i]!.type,
+      desc: k.desc,
+      nullsFirst: k.nullsFirst,
+    })),
   );
   const start = Math.min(upper.offset, perm.length);
   const end = Math.min(perm.length, start + limit);

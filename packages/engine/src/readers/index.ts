@@ -3,6 +3,8 @@ export type { ObjectReader, ScanOptions, ScanCounters } from './object-reader.js
 export { newScanCounters } from './object-reader.js';
 export type { OpenObjectOptions } from './open-object.js';
 export { openObject } from './open-object.js';
+export { openFileBlob } from './file-blob.js';
+export type { ParquetDecoderChoice, ParquetDecodeEvent } from './parquet-reader.js';
 export type { CsvReaderOptions } from './csv-options.js';
 export { CSV_DEFAULTS } from './csv-options.js';
 export { inferCsvSchema } from './csv-infer.js';

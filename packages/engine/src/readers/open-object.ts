@@ -16,11 +16,16 @@ import type { Schema } from '../plan/types.js';
 import type { ObjectReader } from './object-reader.js';
 import { CsvObjectReader } from './csv-reader.js';
 import type { CsvReaderOptions } from './csv-options.js';
-import { ParquetObjectReader } from './parquet-reader.js';
+import { ParquetObjectReader, type ParquetDecoderChoice } from './parquet-reader.js';
 
 export interface OpenObjectOptions {
   /** CSV dialect and chunking; ignored for Parquet. */
   readonly csv?: CsvReaderOptions;
+  /**
+   * Parquet pages: `auto` (default) decodes what it can with our own decoder and the rest with
+   * parquet-wasm; `parquet-wasm` uses parquet-wasm only. Ignored for CSV.
+   */
+  readonly parquetDecoder?: ParquetDecoderChoice;
 }
 
 /**
@@ -35,7 +40,7 @@ export function openObject(
 ): ObjectReader {
   switch (format) {
     case 'parquet':
-      return new ParquetObjectReader(blob);
+      return new ParquetObjectReader(blob, options.parquetDecoder ?? 'auto');
     case 'csv':
       return new CsvObjectReader(blob, declared ?? null, options.csv ?? {});
     default:

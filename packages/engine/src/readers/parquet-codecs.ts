@@ -1,16 +1,15 @@
 /**
- * Page decompression for our own Parquet page decoder: ZSTD through @bokuweb/zstd-wasm (the
- * reference C zstd compiled to WebAssembly, about 10x faster than a pure-JS port and faster than
- * the zstd inside parquet-wasm), SNAPPY through hyparquet's decoder, GZIP and BROTLI through
- * node:zlib. Other codecs (LZ4, LZO) are left to parquet-wasm.
+ * Page decompression for our own Parquet page decoder: ZSTD through parquet-zstd.ts, SNAPPY
+ * through hyparquet's decoder, GZIP and BROTLI through node:zlib. Other codecs (LZ4, LZO) are
+ * left to parquet-wasm.
  *
  * Sizes are checked before the zstd module allocates anything: a corrupt size must not make it
  * allocate gigabytes, and a frame whose declared size disagrees with the page header is refused.
  */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 import { snappyUncompress } from 'hyparquet';
 import { PageFormatError } from './parquet-page-header.js';
+import { zstdDecompress, zstdReady } from './parquet-zstd.js';
 
 /** The Parquet file uses something our decoder does not handle; parquet-wasm takes over. */
 export class UnsupportedPageError extends Error {}
@@ -22,19 +21,19 @@ const SUPPORTED = new Set<string>(['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'BROTLI', '
 /** Largest page we decompress ourselves (parquet writers default to 1 MiB pages). */
 export const MAX_PAGE_BYTES = 256 * 2 ** 20;
 
-let ready: Promise<void> | null = null;
-
 /** Loads the zstd WebAssembly module once; call (and await) before decompressing. */
 export function codecsReady(): Promise<void> {
-  ready ??= zstdInit();
-  return ready;
+  return zstdReady();
 }
 
 export function isSupportedCodec(codec: string | undefined): codec is Codec {
   return codec !== undefined && SUPPORTED.has(codec);
 }
 
-/** Decompresses one page body to exactly `size` bytes. */
+/**
+ * Decompresses one page body to exactly `size` bytes. The result may be a view that the next call
+ * overwrites (zstd) or of `src` itself (uncompressed): consume it before decompressing again.
+ */
 export function decompressPage(codec: Codec, src: Uint8Array, size: number): Uint8Array {
   if (size < 0 || size > MAX_PAGE_BYTES) throw new PageFormatError(`page size ${size} is out of range`);
   let out: Uint8Array;
@@ -45,11 +44,7 @@ export function decompressPage(codec: Codec, src: Uint8Array, size: number): Uin
     case 'ZSTD': {
       if (size === 0 && src.length === 0) return src;
       checkZstdFrame(src, size);
-      try {
-        out = zstdDecompress(src, { defaultHeapSize: size });
-      } catch (cause) {
-        throw new PageFormatError(`zstd: ${(cause as Error).message}`);
-      }
+      out = zstdDecompress(src, size);
       break;
     }
     case 'SNAPPY':

@@ -85,7 +85,8 @@ class Cursor {
   }
 
   skip(n: number): void {
-    if (n < 0 || this.pos + n > this.b.length) throw new PageFormatError('page header runs past the column chunk');
+    if (n < 0 || this.pos + n > this.b.length)
+      throw new PageFormatError('page header runs past the column chunk');
     this.pos += n;
   }
 

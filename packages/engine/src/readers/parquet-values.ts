@@ -18,18 +18,26 @@ export const WIDTH: Record<Exclude<Physical, 'BYTE_ARRAY'>, number> = {
   DOUBLE: 8,
 };
 
+/**
+ * Column storage for `n` rows, not zeroed: the decoder writes every slot (null slots included)
+ * before anyone reads it, and zeroing hundreds of MB per scan is measurable.
+ */
 export function newFixed(physical: Physical, n: number): Fixed | Uint8Array {
+  const raw = (width: number): ArrayBuffer => {
+    const b = Buffer.allocUnsafeSlow(n * width);
+    return b.buffer as ArrayBuffer; // its own ArrayBuffer, offset 0: aligned for any width
+  };
   switch (physical) {
     case 'INT32':
-      return new Int32Array(n);
+      return new Int32Array(raw(4), 0, n);
     case 'INT64':
-      return new BigInt64Array(n);
+      return new BigInt64Array(raw(8), 0, n);
     case 'FLOAT':
-      return new Float32Array(n);
+      return new Float32Array(raw(4), 0, n);
     case 'DOUBLE':
-      return new Float64Array(n);
+      return new Float64Array(raw(8), 0, n);
     case 'BOOLEAN':
-      return new Uint8Array(n);
+      return new Uint8Array(raw(1), 0, n);
     case 'BYTE_ARRAY':
       throw new Error('byte arrays are not fixed-width');
   }
@@ -53,12 +61,22 @@ export function plainFixed(
 }
 
 /** PLAIN booleans: one bit per value, least significant first. */
-export function plainBool(buf: Uint8Array, pos: number, end: number, n: number, out: Uint8Array, at: number): void {
+export function plainBool(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  n: number,
+  out: Uint8Array,
+  at: number,
+): void {
   if (pos + ((n + 7) >> 3) > end) throw new PageFormatError('PLAIN booleans run past the page');
   for (let i = 0; i < n; i++) out[at + i] = (buf[pos + (i >> 3)]! >> (i & 7)) & 1;
 }
 
-/** Dictionary gather for fixed-width values; an index outside the dictionary is corrupt data. */
+/**
+ * Dictionary gather for fixed-width values; an index outside the dictionary is corrupt data.
+ * One loop per array type keeps each loop monomorphic.
+ */
 export function gatherFixed(
   dict: Fixed | Uint8Array,
   idx: Int32Array,
@@ -66,13 +84,62 @@ export function gatherFixed(
   out: Fixed | Uint8Array,
   at: number,
 ): void {
-  const len = dict.length;
-  // Same element type on both sides; the casts keep the loop monomorphic per call site.
-  const d = dict as Float64Array;
-  const o = out as Float64Array;
+  if (dict instanceof Float64Array) gatherF64(dict, idx, n, out as Float64Array, at);
+  else if (dict instanceof Int32Array) gatherI32(dict, idx, n, out as Int32Array, at);
+  else if (dict instanceof BigInt64Array) gatherI64(dict, idx, n, out as BigInt64Array, at);
+  else if (dict instanceof Float32Array) gatherF32(dict, idx, n, out as Float32Array, at);
+  else gatherU8(dict, idx, n, out as Uint8Array, at);
+}
+
+function outOfRange(k: number, len: number): never {
+  throw new PageFormatError(`dictionary index ${k} out of range (${len} entries)`);
+}
+
+function gatherF64(d: Float64Array, idx: Int32Array, n: number, o: Float64Array, at: number): void {
+  const len = d.length;
   for (let i = 0; i < n; i++) {
     const k = idx[i]!;
-    if (k >>> 0 >= len) throw new PageFormatError(`dictionary index ${k} out of range (${len} entries)`);
+    if (k >>> 0 >= len) outOfRange(k, len);
+    o[at + i] = d[k]!;
+  }
+}
+
+function gatherI32(d: Int32Array, idx: Int32Array, n: number, o: Int32Array, at: number): void {
+  const len = d.length;
+  for (let i = 0; i < n; i++) {
+    const k = idx[i]!;
+    if (k >>> 0 >= len) outOfRange(k, len);
+    o[at + i] = d[k]!;
+  }
+}
+
+function gatherI64(d: BigInt64Array, idx: Int32Array, n: number, o: BigInt64Array, at: number): void {
+  // Through 32-bit halves: BigInt element reads allocate.
+  const len = d.length;
+  const dw = new Int32Array(d.buffer, d.byteOffset, len * 2);
+  const ow = new Int32Array(o.buffer, o.byteOffset, o.length * 2);
+  for (let i = 0; i < n; i++) {
+    const k = idx[i]!;
+    if (k >>> 0 >= len) outOfRange(k, len);
+    ow[2 * (at + i)] = dw[2 * k]!;
+    ow[2 * (at + i) + 1] = dw[2 * k + 1]!;
+  }
+}
+
+function gatherF32(d: Float32Array, idx: Int32Array, n: number, o: Float32Array, at: number): void {
+  const len = d.length;
+  for (let i = 0; i < n; i++) {
+    const k = idx[i]!;
+    if (k >>> 0 >= len) outOfRange(k, len);
+    o[at + i] = d[k]!;
+  }
+}
+
+function gatherU8(d: Uint8Array, idx: Int32Array, n: number, o: Uint8Array, at: number): void {
+  const len = d.length;
+  for (let i = 0; i < n; i++) {
+    const k = idx[i]!;
+    if (k >>> 0 >= len) outOfRange(k, len);
     o[at + i] = d[k]!;
   }
 }
@@ -81,7 +148,14 @@ export function gatherFixed(
  * Moves the `dense` values written at `at` to their rows in `[at, at + levels.length)`, back to
  * front so nothing is overwritten before it moves; null slots get zero.
  */
-export function spread(out: Fixed | Uint8Array, at: number, levels: Uint8Array, from: number, rows: number, dense: number): void {
+export function spread(
+  out: Fixed | Uint8Array,
+  at: number,
+  levels: Uint8Array,
+  from: number,
+  rows: number,
+  dense: number,
+): void {
   let src = at + dense - 1;
   const zero = out instanceof BigInt64Array ? 0n : 0;
   for (let r = rows - 1; r >= 0; r--) {
@@ -126,7 +200,14 @@ export function plainByteDict(buf: Uint8Array, pos: number, end: number, n: numb
 }
 
 /** PLAIN byte arrays into rows `[row, row + n)` of `col` (dense: the caller spreads nulls). */
-export function plainBytes(buf: Uint8Array, pos: number, end: number, n: number, col: ByteColumn, row: number): void {
+export function plainBytes(
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  n: number,
+  col: ByteColumn,
+  row: number,
+): void {
   col.reserve(end - pos);
   const out = col.bytes;
   const offsets = col.offsets;
@@ -175,7 +256,14 @@ export function gatherBytes(dict: ByteDict, idx: Int32Array, n: number, col: Byt
 }
 
 /** Offsets for rows `[row, row + rows)` after `dense` values were written densely: nulls are empty. */
-export function spreadOffsets(col: ByteColumn, row: number, levels: Uint8Array, from: number, rows: number, dense: number): void {
+export function spreadOffsets(
+  col: ByteColumn,
+  row: number,
+  levels: Uint8Array,
+  from: number,
+  rows: number,
+  dense: number,
+): void {
   const o = col.offsets;
   // Dense end offsets sit at o[row + 1 .. row + dense]; rewrite back to front.
   let src = row + dense;

@@ -28,6 +28,9 @@ export type OperatorModuleName = (typeof OPERATOR_MODULES)[number];
 /** Rows per kernel call: batches are processed in slices of at most this many rows. */
 export const CHUNK_ROWS = 65_536;
 
+/** Interleaved accumulator copies of the grouped count/sum kernels (aggregate module). */
+export const GROUP_ACC_COPIES = 4;
+
 /** Comparison op codes (filter module). */
 export const CMP = { '=': 0, '<>': 1, '<': 2, '<=': 3, '>': 4, '>=': 5 } as const;
 
@@ -85,10 +88,11 @@ export interface AggregateKernels {
   max_i64(vals: Ptr, mask: Ptr, n: number): bigint;
   min_i32(vals: Ptr, mask: Ptr, n: number): number;
   max_i32(vals: Ptr, mask: Ptr, n: number): number;
-  grp_count(ids: Ptr, mask: Ptr, n: number, acc: Ptr): void;
-  grp_sum_f64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
-  grp_sum_i64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
-  grp_sum_i32(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
+  /** Counts and sums accumulate into GROUP_ACC_COPIES interleaved copies of `card` slots. */
+  grp_count(ids: Ptr, mask: Ptr, n: number, acc: Ptr, card: number): void;
+  grp_sum_f64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr, card: number): void;
+  grp_sum_i64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr, card: number): void;
+  grp_sum_i32(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr, card: number): void;
   grp_min_f64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
   grp_max_f64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
   grp_min_i64(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
@@ -96,8 +100,27 @@ export interface AggregateKernels {
   grp_min_i32(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
   grp_max_i32(ids: Ptr, vals: Ptr, mask: Ptr, n: number, acc: Ptr): void;
   dict_i32(vals: Ptr, mask: Ptr, n: number, codes: Ptr, table: Ptr, cap: number, reps: Ptr): number;
-  dict_i64(vals: Ptr, mask: Ptr, n: number, codes: Ptr, table: Ptr, cap: number, reps: Ptr, canonF64: number): number;
-  dict_utf8(offs: Ptr, data: Ptr, mask: Ptr, n: number, codes: Ptr, table: Ptr, cap: number, reps: Ptr): number;
+  dict_i64(
+    vals: Ptr,
+    mask: Ptr,
+    n: number,
+    codes: Ptr,
+    table: Ptr,
+    cap: number,
+    reps: Ptr,
+    canonF64: number,
+  ): number;
+  dict_utf8(
+    offs: Ptr,
+    data: Ptr,
+    mask: Ptr,
+    n: number,
+    codes: Ptr,
+    table: Ptr,
+    cap: number,
+    reps: Ptr,
+  ): number;
+  dict_utf8_byte(offs: Ptr, data: Ptr, mask: Ptr, n: number, codes: Ptr, table: Ptr, reps: Ptr): number;
   combine_codes(a: Ptr, b: Ptr, cardB: number, n: number, out: Ptr): void;
   combine_codes_i64(a: Ptr, b: Ptr, cardB: number, n: number, out: Ptr): void;
   first_rows(ids: Ptr, n: number, reps: Ptr): void;

@@ -1,5 +1,13 @@
 // Curated exports of engine/src/wasm: the WASM operator host (ABI, module admission, memory).
-export { ABI_VERSION, ARENA_BASE, CHUNK_ROWS, CMP, ARITH, OPERATOR_MODULES } from './abi.js';
+export {
+  ABI_VERSION,
+  ARENA_BASE,
+  CHUNK_ROWS,
+  CMP,
+  ARITH,
+  GROUP_ACC_COPIES,
+  OPERATOR_MODULES,
+} from './abi.js';
 export type { OperatorModuleName, FilterKernels, ProjectKernels, AggregateKernels } from './abi.js';
 export { loadOperatorModule, admitModule } from './module-loader.js';
 export type { LoadedModule } from './module-loader.js';

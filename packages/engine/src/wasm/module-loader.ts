@@ -45,7 +45,9 @@ export function admitModule(name: string, bytes: Uint8Array, manifest: OperatorM
   try {
     module = new WebAssembly.Module(bytes);
   } catch (err) {
-    throw new PluginError(`WASM operator "${name}" does not compile: ${(err as Error).message}`, { cause: err });
+    throw new PluginError(`WASM operator "${name}" does not compile: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const refuse = (why: string): never => {
     throw new PluginError(`WASM operator "${name}" refused: ${why}`);

@@ -77,13 +77,18 @@ function instantiate(loaded: LoadedModule, memory: WebAssembly.Memory): unknown 
   try {
     instance = new WebAssembly.Instance(loaded.module, { env: { memory } });
   } catch (err) {
-    throw new ExecutionError(`WASM operator "${loaded.name}" failed to instantiate: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new ExecutionError(
+      `WASM operator "${loaded.name}" failed to instantiate: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const version = (instance.exports['ABI_VERSION'] as WebAssembly.Global | undefined)?.value as unknown;
   if (version !== ABI_VERSION) {
-    throw new ExecutionError(`WASM operator "${loaded.name}" exports ABI_VERSION ${String(version)}, host speaks ${ABI_VERSION}`);
+    throw new ExecutionError(
+      `WASM operator "${loaded.name}" exports ABI_VERSION ${String(version)}, host speaks ${ABI_VERSION}`,
+    );
   }
   const wrapped: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(instance.exports)) {
@@ -94,9 +99,12 @@ function instantiate(loaded: LoadedModule, memory: WebAssembly.Memory): unknown 
         return fn(...args);
       } catch (err) {
         if (err instanceof PushdownError) throw err;
-        throw new ExecutionError(`WASM operator "${loaded.name}" trapped in ${key}: ${(err as Error).message}`, {
-          cause: err,
-        });
+        throw new ExecutionError(
+          `WASM operator "${loaded.name}" trapped in ${key}: ${(err as Error).message}`,
+          {
+            cause: err,
+          },
+        );
       }
     };
   }

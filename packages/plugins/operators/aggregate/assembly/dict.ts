@@ -174,3 +174,30 @@ export function first_rows(ids: usize, n: i32, reps: usize): void {
     if (load<i32>(p) < 0) store<i32>(p, i);
   }
 }
+
+/**
+ * dict_utf8 for columns whose non-null values are all one byte long (flags, statuses): a direct
+ * table of 256 codes (filled with -1 by the host) instead of hashing. Returns -1 as soon as a
+ * longer value appears; the host then uses dict_utf8.
+ */
+export function dict_utf8_byte(offs: usize, data: usize, mask: usize, n: i32, codes: usize, table: usize, reps: usize): i32 {
+  let next = 1;
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    if (isNull(mask, i)) {
+      if (load<i32>(reps) < 0) store<i32>(reps, i);
+    } else {
+      const st = load<i32>(offs + (<usize>i << 2));
+      if (load<i32>(offs + (<usize>i << 2), 4) - st != 1) return -1;
+      const p = table + (<usize>load<u8>(data + <usize>st) << 2);
+      code = load<i32>(p);
+      if (code < 0) {
+        code = next++;
+        store<i32>(p, code);
+        store<i32>(reps + (<usize>code << 2), i);
+      }
+    }
+    store<i32>(codes + (<usize>i << 2), code);
+  }
+  return next;
+}

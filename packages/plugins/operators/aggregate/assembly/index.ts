@@ -141,39 +141,48 @@ export function max_i32(vals: usize, mask: usize, n: i32): i32 {
   return <usize>load<i32>(ids + (<usize>i << 2));
 }
 
-export function grp_count(ids: usize, mask: usize, n: i32, acc: usize): void {
+// Sums and counts add into COPIES interleaved accumulator copies (row i into copy i % COPIES,
+// each `card` slots long): with few groups consecutive rows hit the same slot, and one copy
+// would serialise every add through store-to-load forwarding. The host adds the copies up.
+const COPIES = 4;
+
+@inline function slot(acc: usize, card: i32, ids: usize, i: i32): usize {
+  return acc + ((<usize>(i & (COPIES - 1)) * <usize>card + id(ids, i)) << 3);
+}
+
+export function grp_count(ids: usize, mask: usize, n: i32, acc: usize, card: i32): void {
   if (mask == 0) {
     for (let i = 0; i < n; i++) {
-      const p = acc + (id(ids, i) << 3);
+      const p = slot(acc, card, ids, i);
       store<i64>(p, load<i64>(p) + 1);
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const p = acc + (id(ids, i) << 3);
+      const p = slot(acc, card, ids, i);
       store<i64>(p, load<i64>(p) + <i64>(load<u8>(mask + i) & 1));
     }
   }
 }
 
-export function grp_sum_f64(ids: usize, vals: usize, mask: usize, n: i32, acc: usize): void {
+export function grp_sum_f64(ids: usize, vals: usize, mask: usize, n: i32, acc: usize, card: i32): void {
   for (let i = 0; i < n; i++) {
-    const p = acc + (id(ids, i) << 3);
+    const p = slot(acc, card, ids, i);
     const v = load<f64>(vals + (<usize>i << 3));
     store<f64>(p, load<f64>(p) + (on(mask, i) ? v : 0.0));
   }
 }
 
-export function grp_sum_i64(ids: usize, vals: usize, mask: usize, n: i32, acc: usize): void {
+export function grp_sum_i64(ids: usize, vals: usize, mask: usize, n: i32, acc: usize, card: i32): void {
   for (let i = 0; i < n; i++) {
-    const p = acc + (id(ids, i) << 3);
+    const p = slot(acc, card, ids, i);
     const v = load<i64>(vals + (<usize>i << 3));
     store<i64>(p, load<i64>(p) + (on(mask, i) ? v : 0));
   }
 }
 
-export function grp_sum_i32(ids: usize, vals: usize, mask: usize, n: i32, acc: usize): void {
+export function grp_sum_i32(ids: usize, vals: usize, mask: usize, n: i32, acc: usize, card: i32): void {
   for (let i = 0; i < n; i++) {
-    const p = acc + (id(ids, i) << 3);
+    const p = slot(acc, card, ids, i);
     const v = <i64>load<i32>(vals + (<usize>i << 2));
     store<i64>(p, load<i64>(p) + (on(mask, i) ? v : 0));
   }

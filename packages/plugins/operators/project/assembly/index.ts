@@ -11,14 +11,36 @@ const ADD = 0;
 const SUB = 1;
 const MUL = 2;
 
-@inline function vF64(op: i32, a: v128, b: v128): v128 {
+// The op (ADD i8, SUB u8, MUL i16, DIV u16) and the operand mode (M0 columns, M1 column op
+// scalar, M2 scalar op column) are type parameters, so every instantiation holds one arithmetic
+// instruction; with runtime values binaryen merges the loops and tests the op per vector.
+type TAdd = i8;
+type TSub = u8;
+type TMul = i16;
+type TDiv = u16;
+type M0 = i8;
+type M1 = i16;
+type M2 = i32;
+
+@inline function opOf<T>(): i32 {
+  if (sizeof<T>() == 1) return isSigned<T>() ? ADD : SUB;
+  return isSigned<T>() ? MUL : 3;
+}
+
+@inline function modeOf<M>(): i32 {
+  return sizeof<M>() == 1 ? 0 : sizeof<M>() == 2 ? 1 : 2;
+}
+
+@inline function vF64<T>(a: v128, b: v128): v128 {
+  const op = opOf<T>();
   if (op == ADD) return f64x2.add(a, b);
   if (op == SUB) return f64x2.sub(a, b);
   if (op == MUL) return f64x2.mul(a, b);
   return f64x2.div(a, b);
 }
 
-@inline function sF64(op: i32, a: f64, b: f64): f64 {
+@inline function sF64<T>(a: f64, b: f64): f64 {
+  const op = opOf<T>();
   if (op == ADD) return a + b;
   if (op == SUB) return a - b;
   if (op == MUL) return a * b;
@@ -26,7 +48,8 @@ const MUL = 2;
 }
 
 // mode 0: a op b (columns), 1: a op s, 2: s op a
-@inline function loopF64(op: i32, mode: i32, a: usize, b: usize, s: f64, n: i32, out: usize): void {
+function loopF64<T, M>(a: usize, b: usize, s: f64, n: i32, out: usize): void {
+  const mode = modeOf<M>();
   const vs = f64x2.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -35,14 +58,14 @@ const MUL = 2;
     const x1 = v128.load(a + p, 16);
     let r0: v128, r1: v128;
     if (mode == 0) {
-      r0 = vF64(op, x0, v128.load(b + p));
-      r1 = vF64(op, x1, v128.load(b + p, 16));
+      r0 = vF64<T>(x0, v128.load(b + p));
+      r1 = vF64<T>(x1, v128.load(b + p, 16));
     } else if (mode == 1) {
-      r0 = vF64(op, x0, vs);
-      r1 = vF64(op, x1, vs);
+      r0 = vF64<T>(x0, vs);
+      r1 = vF64<T>(x1, vs);
     } else {
-      r0 = vF64(op, vs, x0);
-      r1 = vF64(op, vs, x1);
+      r0 = vF64<T>(vs, x0);
+      r1 = vF64<T>(vs, x1);
     }
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
@@ -50,42 +73,45 @@ const MUL = 2;
   for (; i < n; i++) {
     const p = <usize>i << 3;
     const x = load<f64>(a + p);
-    const r = mode == 0 ? sF64(op, x, load<f64>(b + p)) : mode == 1 ? sF64(op, x, s) : sF64(op, s, x);
+    const r = mode == 0 ? sF64<T>(x, load<f64>(b + p)) : mode == 1 ? sF64<T>(x, s) : sF64<T>(s, x);
     store<f64>(out + p, r);
   }
 }
 
-@inline function dispatchF64(mode: i32, op: i32, a: usize, b: usize, s: f64, n: i32, out: usize): void {
-  if (op == ADD) loopF64(ADD, mode, a, b, s, n, out);
-  else if (op == SUB) loopF64(SUB, mode, a, b, s, n, out);
-  else if (op == MUL) loopF64(MUL, mode, a, b, s, n, out);
-  else loopF64(3, mode, a, b, s, n, out);
+@inline function dispatchF64<M>(op: i32, a: usize, b: usize, s: f64, n: i32, out: usize): void {
+  if (op == ADD) loopF64<TAdd, M>(a, b, s, n, out);
+  else if (op == SUB) loopF64<TSub, M>(a, b, s, n, out);
+  else if (op == MUL) loopF64<TMul, M>(a, b, s, n, out);
+  else loopF64<TDiv, M>(a, b, s, n, out);
 }
 
 /** out[i] = a[i] op b[i] (float64). */
 export function arith_f64(op: i32, a: usize, b: usize, n: i32, out: usize): void {
-  dispatchF64(0, op, a, b, 0, n, out);
+  dispatchF64<M0>(op, a, b, 0, n, out);
 }
 
 /** out[i] = a[i] op s, or s op a[i] when rev. */
 export function arith_f64_s(op: i32, a: usize, s: f64, rev: i32, n: i32, out: usize): void {
-  if (rev) dispatchF64(2, op, a, 0, s, n, out);
-  else dispatchF64(1, op, a, 0, s, n, out);
+  if (rev) dispatchF64<M2>(op, a, 0, s, n, out);
+  else dispatchF64<M1>(op, a, 0, s, n, out);
 }
 
-@inline function vI64(op: i32, a: v128, b: v128): v128 {
+@inline function vI64<T>(a: v128, b: v128): v128 {
+  const op = opOf<T>();
   if (op == ADD) return i64x2.add(a, b);
   if (op == SUB) return i64x2.sub(a, b);
   return i64x2.mul(a, b);
 }
 
-@inline function sI64(op: i32, a: i64, b: i64): i64 {
+@inline function sI64<T>(a: i64, b: i64): i64 {
+  const op = opOf<T>();
   if (op == ADD) return a + b;
   if (op == SUB) return a - b;
   return a * b;
 }
 
-@inline function loopI64(op: i32, mode: i32, a: usize, b: usize, s: i64, n: i32, out: usize): void {
+function loopI64<T, M>(a: usize, b: usize, s: i64, n: i32, out: usize): void {
+  const mode = modeOf<M>();
   const vs = i64x2.splat(s);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -94,14 +120,14 @@ export function arith_f64_s(op: i32, a: usize, s: f64, rev: i32, n: i32, out: us
     const x1 = v128.load(a + p, 16);
     let r0: v128, r1: v128;
     if (mode == 0) {
-      r0 = vI64(op, x0, v128.load(b + p));
-      r1 = vI64(op, x1, v128.load(b + p, 16));
+      r0 = vI64<T>(x0, v128.load(b + p));
+      r1 = vI64<T>(x1, v128.load(b + p, 16));
     } else if (mode == 1) {
-      r0 = vI64(op, x0, vs);
-      r1 = vI64(op, x1, vs);
+      r0 = vI64<T>(x0, vs);
+      r1 = vI64<T>(x1, vs);
     } else {
-      r0 = vI64(op, vs, x0);
-      r1 = vI64(op, vs, x1);
+      r0 = vI64<T>(vs, x0);
+      r1 = vI64<T>(vs, x1);
     }
     v128.store(out + p, r0);
     v128.store(out + p, r1, 16);
@@ -109,25 +135,25 @@ export function arith_f64_s(op: i32, a: usize, s: f64, rev: i32, n: i32, out: us
   for (; i < n; i++) {
     const p = <usize>i << 3;
     const x = load<i64>(a + p);
-    const r = mode == 0 ? sI64(op, x, load<i64>(b + p)) : mode == 1 ? sI64(op, x, s) : sI64(op, s, x);
+    const r = mode == 0 ? sI64<T>(x, load<i64>(b + p)) : mode == 1 ? sI64<T>(x, s) : sI64<T>(s, x);
     store<i64>(out + p, r);
   }
 }
 
-@inline function dispatchI64(mode: i32, op: i32, a: usize, b: usize, s: i64, n: i32, out: usize): void {
-  if (op == ADD) loopI64(ADD, mode, a, b, s, n, out);
-  else if (op == SUB) loopI64(SUB, mode, a, b, s, n, out);
-  else loopI64(MUL, mode, a, b, s, n, out);
+@inline function dispatchI64<M>(op: i32, a: usize, b: usize, s: i64, n: i32, out: usize): void {
+  if (op == ADD) loopI64<TAdd, M>(a, b, s, n, out);
+  else if (op == SUB) loopI64<TSub, M>(a, b, s, n, out);
+  else loopI64<TMul, M>(a, b, s, n, out);
 }
 
 /** out[i] = a[i] op b[i] (int64, wrapping; op is +, - or *). */
 export function arith_i64(op: i32, a: usize, b: usize, n: i32, out: usize): void {
-  dispatchI64(0, op, a, b, 0, n, out);
+  dispatchI64<M0>(op, a, b, 0, n, out);
 }
 
 export function arith_i64_s(op: i32, a: usize, s: i64, rev: i32, n: i32, out: usize): void {
-  if (rev) dispatchI64(2, op, a, 0, s, n, out);
-  else dispatchI64(1, op, a, 0, s, n, out);
+  if (rev) dispatchI64<M2>(op, a, 0, s, n, out);
+  else dispatchI64<M1>(op, a, 0, s, n, out);
 }
 
 // ---- conversions (widening casts used for type coercion) ----
