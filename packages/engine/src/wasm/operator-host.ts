@@ -10,7 +10,7 @@
  * host.filter.cmp_f64_s(CMP['<'], ptr, 24, n, out);
  * host.mem.release(mark);
  */
-import { ExecutionError, PushdownError } from '@pushdown/proto';
+import { DeadlineExceededError, ExecutionError, PushdownError } from '@pushdown/proto';
 import type { OperatorManifest } from '@pushdown/plugins';
 import {
   ABI_VERSION,
@@ -91,12 +91,23 @@ function instantiate(loaded: LoadedModule, memory: WebAssembly.Memory): unknown 
     );
   }
   const wrapped: Record<string, unknown> = {};
+  const budgetMs = loaded.manifest.limits.timeBudgetMs;
   for (const [key, value] of Object.entries(instance.exports)) {
     if (typeof value !== 'function') continue;
     const fn = value as (...args: unknown[]) => unknown;
     wrapped[key] = (...args: unknown[]) => {
+      const t0 = performance.now();
       try {
-        return fn(...args);
+        const result = fn(...args);
+        // A synchronous call cannot be interrupted on this thread; an over-budget call fails
+        // its query once it returns (interrupting needs the worker pool, see the report).
+        const took = performance.now() - t0;
+        if (took > budgetMs) {
+          throw new DeadlineExceededError(
+            `WASM operator "${loaded.name}" spent ${Math.round(took)} ms in ${key}, over its budget of ${budgetMs} ms`,
+          );
+        }
+        return result;
       } catch (err) {
         if (err instanceof PushdownError) throw err;
         throw new ExecutionError(

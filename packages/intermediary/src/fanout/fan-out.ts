@@ -40,6 +40,12 @@ export interface FanOutOptions {
   readonly budget: MemoryBudget;
   readonly pull: Omit<ObjectPullOptions, 'signal' | 'budget'>;
   readonly onFragmentDone: (outcome: FragmentOutcome) => void;
+  /**
+   * Deliver each fragment's batches whole and in fragment order rather than as they arrive. For
+   * partial aggregates (a few rows per fragment): floating-point sums then merge in the same
+   * order on every run and under every placement, so answers are identical, not merely close.
+   */
+  readonly inFragmentOrder?: boolean;
 }
 
 export interface FanOut {
@@ -54,7 +60,19 @@ export function fanOut(planned: readonly PlannedFragment[], options: FanOutOptio
   const channel = new BatchChannel(options.budget);
   const limiter = new ConcurrencyLimiter(options.maxConcurrency);
 
-  const runOne = async (p: PlannedFragment): Promise<void> => {
+  // In fragment order: finished fragments wait here until every earlier one has been delivered.
+  const finished = new Map<number, { batches: RecordBatch[]; what: string }>();
+  let nextToDeliver = 0;
+  let delivering: Promise<void> = Promise.resolve();
+  const deliverInOrder = () =>
+    (delivering = delivering.then(async () => {
+      for (let done = finished.get(nextToDeliver); done; done = finished.get(nextToDeliver)) {
+        finished.delete(nextToDeliver++);
+        for (const batch of done.batches) await channel.push(batch, done.what, signal);
+      }
+    }));
+
+  const runOne = async (p: PlannedFragment, index: number): Promise<void> => {
     const t0 = performance.now();
     const { node, placement } = p.decision;
     const run =
@@ -66,7 +84,14 @@ export function fanOut(planned: readonly PlannedFragment[], options: FanOutOptio
           })
         : pullScan(node, p.object, p.fragment, { ...options.pull, signal, budget: options.budget });
     const what = `a batch of ${p.object.table}/${p.object.name}`;
-    for await (const batch of run.batches) await channel.push(batch, what, signal);
+    if (options.inFragmentOrder) {
+      const batches: RecordBatch[] = [];
+      for await (const batch of run.batches) batches.push(batch);
+      finished.set(index, { batches, what });
+      await deliverInOrder();
+    } else {
+      for await (const batch of run.batches) await channel.push(batch, what, signal);
+    }
     options.onFragmentDone({ planned: p, result: run.result(), elapsedMs: performance.now() - t0 });
   };
 
@@ -75,7 +100,7 @@ export function fanOut(planned: readonly PlannedFragment[], options: FanOutOptio
     if (!controller.signal.aborted) controller.abort(err);
   };
   // Every fragment promise is caught here; the first error fails the channel.
-  void Promise.all(planned.map((p) => limiter.run(() => runOne(p), signal).catch(failed))).then(() =>
+  void Promise.all(planned.map((p, i) => limiter.run(() => runOne(p, i), signal).catch(failed))).then(() =>
     channel.close(),
   );
 

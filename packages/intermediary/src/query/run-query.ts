@@ -62,6 +62,7 @@ export async function runQuery(ctx: QueryContext, input: QueryInput, send: Chunk
     budget,
     pull: { rangeBytes: options.pullRangeBytes, dispatcher: ctx.dispatcher, spoolDir: options.spoolDir },
     onFragmentDone: (outcome) => stats.addFragment(outcome),
+    inFragmentOrder: prepared.plan.upper.finalAggregate !== null,
   });
 
   const upperMetrics: OperatorMetrics[] = [];
