@@ -102,6 +102,21 @@ export const CORRECTNESS_QUERIES: readonly CorrectnessQuery[] = [
     true,
   ),
   q(
+    'having',
+    `SELECT l_shipmode, sum(l_quantity) AS q FROM {L} GROUP BY l_shipmode HAVING count(*) > 8000 AND avg(l_discount) > 0.04 ORDER BY l_shipmode`,
+    true,
+  ),
+  q(
+    'order-by-column-not-selected',
+    `SELECT l_orderkey, l_linenumber FROM {L} WHERE l_orderkey < 50 ORDER BY l_extendedprice DESC, l_orderkey, l_linenumber`,
+    true,
+  ),
+  q(
+    'order-by-aggregate-not-selected',
+    `SELECT l_returnflag, avg(l_tax) AS t FROM {L} GROUP BY l_returnflag ORDER BY max(l_discount) DESC, l_returnflag`,
+    true,
+  ),
+  q(
     'nulls-aggregates',
     `SELECT count(*) AS n, count(i) AS ni, sum(i) AS si, avg(f) AS af, min(s) AS ms, max(d) AS md FROM {N}`,
   ),

@@ -150,7 +150,7 @@ const GROUPINGS: [string, NamedExpr[]][] = [
 
 // Random data is generated once; the 70 000-row case (crossing a slice) runs for a few groupings.
 const ALL_ROWS = randomRows(70_000, 77);
-const BIG = new Set(['global', 'two keys utf8 x int32', 'float64 key']);
+const BIG = new Set(['global', 'two keys utf8 x int32']);
 
 describe.each(GROUPINGS)('group by %s', (name, groupBy) => {
   test.each([0, 1, 9, 1023, 70_000].filter((n) => n < 70_000 || BIG.has(name)))(
@@ -183,8 +183,8 @@ describe.each(GROUPINGS)('group by %s', (name, groupBy) => {
 });
 
 test('high cardinality: one group per row', () => {
-  const n = 70_000;
-  const rows = ALL_ROWS.map((r, i) => {
+  const n = 30_000; // grows the dictionary tables several times within one slice
+  const rows = ALL_ROWS.slice(0, n).map((r, i) => {
     const copy = [...r];
     copy[2] = BigInt(i * 7919); // l: unique
     return copy;

@@ -4,8 +4,7 @@
  * both counts its rows and surfaces a bad row as CorruptDataError at put time rather than at
  * the first query.
  */
-import { openAsBlob } from 'node:fs';
-import { newScanCounters, openObject, type ObjectFormat, type Schema } from '@pushdown/engine';
+import { newScanCounters, openObject, type ObjectFormat, type Schema, openFileBlob } from '@pushdown/engine';
 import { CorruptDataError, isPushdownError } from '@pushdown/proto';
 
 export interface ObjectInspection {
@@ -21,7 +20,7 @@ export async function inspectObject(
   signal?: AbortSignal,
 ): Promise<ObjectInspection> {
   try {
-    const reader = openObject(await openAsBlob(path), format, declared);
+    const reader = openObject(await openFileBlob(path), format, declared);
     const schema = await reader.schema();
     let numRows = await reader.numRows();
     if (numRows === null && format === 'csv') {

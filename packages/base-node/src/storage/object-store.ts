@@ -13,7 +13,6 @@
  * const meta = await store.put({ table: 'lineitem', name: 'part-0.parquet' }, createReadStream(file));
  */
 import { randomUUID } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Schema } from '@pushdown/engine';
@@ -24,6 +23,7 @@ import { resolveFormat, SIDECAR_SUFFIX, validateName } from './names.js';
 import { fsyncDir, isNotFound, listDir, writeDurably } from './fs-durable.js';
 import { decodeMeta, encodeMeta, type ObjectMeta } from './object-meta.js';
 import { tooLarge, writeTempFile } from './temp-writer.js';
+import { openFileBlob } from '@pushdown/engine';
 
 export const DEFAULT_MAX_OBJECT_BYTES = 4 * 1024 ** 3;
 
@@ -229,7 +229,7 @@ export class ObjectStore {
   async openBlob(table: string, name: string): Promise<{ meta: ObjectMeta; blob: Blob }> {
     const meta = await this.stat(table, name);
     try {
-      return { meta, blob: await openAsBlob(join(this.#objectsDir, table, name)) };
+      return { meta, blob: await openFileBlob(join(this.#objectsDir, table, name)) };
     } catch (err) {
       if (isNotFound(err)) throw notFound(table, name);
       throw err;

@@ -1,19 +1,29 @@
 /**
- * The stages the intermediary runs over the fragments' outputs: final aggregate, projection,
- * ORDER BY, OFFSET/LIMIT. Without an aggregate or a sort, batches stream through and reading
- * stops as soon as the limit is met.
+ * The stages the intermediary runs over the fragments' outputs: final aggregate, HAVING,
+ * projection, ORDER BY, OFFSET/LIMIT, then the hidden sort keys are dropped. Without an
+ * aggregate or a sort, batches stream through and reading stops as soon as the limit is met.
  */
 import type { RecordBatch } from 'apache-arrow';
 import type { OperatorMetrics } from '../plan/fragment.js';
 import type { UpperStages } from '../planner/query-plan.js';
 import { batchBytes, columnData, makeBatch, schemaOfBatch } from './arrow-columns.js';
-import { concatBatches, ProjectOperator } from './batch-ops.js';
+import { HIDDEN_SORT_PREFIX } from '../sql/parse-sql.js';
+import { concatBatches, FilterOperator, ProjectOperator } from './batch-ops.js';
 import { FinalAggregator } from './final-aggregator.js';
 import { newMetrics } from './metrics.js';
 import { sortPermutation, takeRows } from './sort.js';
 
 async function* single(batch: RecordBatch): AsyncGenerator<RecordBatch> {
   yield batch;
+}
+
+/** Keeps the result columns: ORDER BY keys the select list does not name travel as `$sortN`. */
+function dropHidden(batch: RecordBatch): RecordBatch {
+  const keep: number[] = [];
+  batch.schema.fields.forEach((f, i) => {
+    if (!f.name.startsWith(HIDDEN_SORT_PREFIX)) keep.push(i);
+  });
+  return keep.length === batch.numCols ? batch : batch.selectAt(keep);
 }
 
 /** Run `upper` over `inputs`; pushes one OperatorMetrics per stage into `metrics` when given. */
@@ -39,7 +49,13 @@ export async function* runUpperStages(
     m.computeMs += performance.now() - t0;
     m.rowsOut = out.numRows;
     m.bytesOut = batchBytes(out);
-    stream = single(out);
+    if (upper.having) {
+      const having = new FilterOperator(upper.having);
+      metrics?.push(having.metrics);
+      stream = single(having.apply(out));
+    } else {
+      stream = single(out);
+    }
   }
   const project = upper.project.length > 0 ? new ProjectOperator(upper.project) : null;
   if (project) metrics?.push(project.metrics);
@@ -57,7 +73,7 @@ export async function* runUpperStages(
         b = b.slice(skip, skip + Math.min(remaining, b.numRows - skip));
       skip = 0;
       remaining -= b.numRows;
-      yield project ? project.apply(b) : b;
+      yield dropHidden(project ? project.apply(b) : b);
     }
     return;
   }
@@ -102,5 +118,5 @@ export async function* runUpperStages(
   sortMetrics.bytesIn = batchBytes(projected);
   sortMetrics.bytesOut = batchBytes(out);
   sortMetrics.computeMs = performance.now() - t0;
-  yield out;
+  yield dropHidden(out);
 }

@@ -8,7 +8,6 @@
  * so no object is too large to pull, and memory stays within the budget.
  */
 import { mkdtemp, open, rm } from 'node:fs/promises';
-import { openAsBlob } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, type Dispatcher } from 'undici';
@@ -17,6 +16,7 @@ import { describeNode, httpUrlOf, type BaseNodeState } from '../catalog/base-nod
 import type { CatalogObject } from '../catalog/catalog.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { nodeDown, nodeFailure } from './node-errors.js';
+import { openFileBlob } from '@pushdown/engine';
 
 export interface ObjectPullOptions {
   readonly signal: AbortSignal;
@@ -93,7 +93,7 @@ export async function pullObject(
     } finally {
       await fh.close();
     }
-    const blob = await openAsBlob(path);
+    const blob = await openFileBlob(path);
     return { blob, bytes: got, release: cleanup };
   } catch (err) {
     await cleanup();
