@@ -28,7 +28,17 @@ for (const name of names) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const out = join(buildDir, `${name}.wasm`);
   const flags = manifest.build?.ascFlags ?? [];
-  const args = [entry, '--outFile', out, '--importMemory', '--runtime', 'stub', '-O3', '--noAssert', ...flags];
+  const args = [
+    entry,
+    '--outFile',
+    out,
+    '--importMemory',
+    '--runtime',
+    'stub',
+    '-O3',
+    '--noAssert',
+    ...flags,
+  ];
   const { error, stderr } = await main(args, {});
   if (error) {
     failed = true;
@@ -38,7 +48,10 @@ for (const name of names) {
   const bytes = readFileSync(out);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const { build: _build, ...published } = manifest;
-  writeFileSync(join(buildDir, `${name}.manifest.json`), JSON.stringify({ ...published, sha256 }, null, 2) + '\n');
+  writeFileSync(
+    join(buildDir, `${name}.manifest.json`),
+    JSON.stringify({ ...published, sha256 }, null, 2) + '\n',
+  );
   console.log(`build-wasm: ${name}.wasm ${bytes.length} bytes sha256=${sha256.slice(0, 12)}…`);
 }
 if (failed) process.exit(1);

@@ -87,8 +87,10 @@ export function visitExpr<R>(e: Expr, v: ExprVisitor<R>): R {
 }
 
 export const col = (name: string): ColumnRef => Object.freeze({ kind: 'column', name });
-export const lit = (value: LiteralValue, type: DataType): Literal => Object.freeze({ kind: 'literal', value, type });
-export const bin = (op: BinaryOp, left: Expr, right: Expr): Binary => Object.freeze({ kind: 'binary', op, left, right });
+export const lit = (value: LiteralValue, type: DataType): Literal =>
+  Object.freeze({ kind: 'literal', value, type });
+export const bin = (op: BinaryOp, left: Expr, right: Expr): Binary =>
+  Object.freeze({ kind: 'binary', op, left, right });
 
 /** Column names an expression reads, in first-seen order. */
 export function columnsOf(e: Expr, out: string[] = []): string[] {
@@ -133,7 +135,8 @@ export function exprToString(e: Expr): string {
     negate: (n) => `(-${exprToString(n.arg)})`,
     between: (b) =>
       `(${exprToString(b.arg)} ${b.negated ? 'NOT ' : ''}BETWEEN ${exprToString(b.low)} AND ${exprToString(b.high)})`,
-    in: (i) => `(${exprToString(i.arg)} ${i.negated ? 'NOT ' : ''}IN (${i.list.map(exprToString).join(', ')}))`,
+    in: (i) =>
+      `(${exprToString(i.arg)} ${i.negated ? 'NOT ' : ''}IN (${i.list.map(exprToString).join(', ')}))`,
     like: (l) => `(${exprToString(l.arg)} ${l.negated ? 'NOT ' : ''}LIKE '${l.pattern.replace(/'/g, "''")}')`,
     isNull: (i) => `(${exprToString(i.arg)} IS ${i.negated ? 'NOT ' : ''}NULL)`,
     cast: (c) => `CAST(${exprToString(c.arg)} AS ${c.to.toUpperCase()})`,
