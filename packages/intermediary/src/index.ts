@@ -40,5 +40,4 @@ export { ConcurrencyLimiter } from './fanout/concurrency-limiter.js';
 // ---- result encoding ----
 export { createResultEncoder, resultFormatOf } from './encoders/result-encoder.js';
 export type { ResultEncoder, ResultFormatName } from './encoders/result-encoder.js';
-export { arrowSchemaOf } from './encoders/arrow-schema.js';
 export { DEFAULT_CHUNK_BYTES } from './encoders/chunk-buffer.js';

@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import type { OperatorMetrics } from '@pushdown/engine';
 import type { QueryStats } from '@pushdown/proto';
 import type { IntermediaryCatalog } from '../catalog/catalog.js';
-import { arrowSchemaOf } from '../encoders/arrow-schema.js';
+import { arrowSchemaOf } from '@pushdown/engine';
 import { createResultEncoder, type ResultFormatName } from '../encoders/result-encoder.js';
 import { runUpperStages } from '../engine-api.js';
 import { fanOut } from '../fanout/fan-out.js';
