@@ -56,3 +56,4 @@ export {
   deserializeError,
 } from './errors.js';
 export type { PushdownErrorOptions, SerializedError } from './errors.js';
+export { closestName, editDistance } from './did-you-mean.js';

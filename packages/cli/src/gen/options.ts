@@ -3,7 +3,7 @@
  * messages tests pin. Entry points (CLI, scripts) pass what the user typed; numbers may arrive
  * as strings and formats as a comma list, and everything is checked here, in one place.
  */
-import { InvalidArgumentError } from '@pushdown/proto';
+import { InvalidArgumentError, editDistance } from '@pushdown/proto';
 import { getTable } from './table-registry.js';
 
 export const GEN_FORMATS = ['parquet', 'csv'] as const;
@@ -198,18 +198,4 @@ function listOf<T>(v: readonly T[] | string): (T | string)[] {
 
 function show(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

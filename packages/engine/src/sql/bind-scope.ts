@@ -2,7 +2,7 @@
  * What binding an expression needs to know: the table's columns, where in the text we are
  * (for error positions), which clause (for messages), and where aggregate calls go.
  */
-import { InvalidArgumentError } from '@pushdown/proto';
+import { InvalidArgumentError, closestName } from '@pushdown/proto';
 import type { AggregateFn } from '../plan/aggregate.js';
 import type { ColumnRef, Expr } from '../plan/expr.js';
 import type { Field, Schema } from '../plan/types.js';
@@ -78,28 +78,4 @@ export function unknownColumnError(
   );
 }
 
-/** The closest candidate by edit distance, when it is close enough to be a plausible typo. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDist = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestDist) {
-      best = c;
-      bestDist = d;
-    }
-  }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+export { closestName };
