@@ -19,13 +19,21 @@ Options:
   --max-object-bytes N      largest object a put accepts (default 4294967296)
   --cpu-quota F             fraction of a core this node has, reported in Capabilities (0 = unknown)
   --memory-limit BYTES      memory limit reported in Capabilities (0 = unknown)
+  --link-latency-ms MS      emulated link: delay added to each message sent (default 0)
+  --link-bandwidth-mbps M   emulated link: cap on bytes sent, Mbit/s (default 0 = unlimited)
+  --calibrate-ms MS         before listening, spin MS ms and print the CPU fraction it got
+  --parallelism N           worker threads per scan when the query does not say (default 0 =
+                            auto: the CPU budget from the cgroup quota, --cpu-quota and the CPUs)
   --help                    show this help
 
 When listening it prints one JSON line to stdout:
   {"event":"listening","nodeId":"...","grpc":"HOST:PORT","http":"http://HOST:PORT"}
+With --calibrate-ms, one line before it:
+  {"event":"calibrated","cpuFraction":0.25,"wallMs":...,"cpuMs":...}
 Logs go to stderr. SIGTERM or SIGINT shuts it down gracefully.`;
 
-export type ParsedArgs = { help: true } | { help: false; options: BaseNodeOptions };
+export type ParsedArgs =
+  { help: true } | { help: false; options: BaseNodeOptions; /** 0 = no calibration. */ calibrateMs: number };
 
 export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
@@ -43,6 +51,10 @@ export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
         'max-object-bytes': { type: 'string' },
         'cpu-quota': { type: 'string' },
         'memory-limit': { type: 'string' },
+        'link-latency-ms': { type: 'string' },
+        'link-bandwidth-mbps': { type: 'string' },
+        'calibrate-ms': { type: 'string' },
+        parallelism: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -70,11 +82,18 @@ export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
     maxObjectBytes: num('max-object-bytes'),
     cpuQuota: num('cpu-quota'),
     memoryLimitBytes: num('memory-limit'),
+    parallelism: num('parallelism'),
+    linkLatencyMs: num('link-latency-ms'),
+    linkBandwidthMbps: num('link-bandwidth-mbps'),
   };
+  const calibrateMs = num('calibrate-ms') ?? 0;
+  if (calibrateMs < 0 || calibrateMs > 60_000) {
+    throw new InvalidArgumentError(`--calibrate-ms must be in 0..60000, got ${calibrateMs}`);
+  }
   const options: BaseNodeOptions = {
     nodeId,
     dataDir,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
   };
-  return { help: false, options };
+  return { help: false, options, calibrateMs };
 }

@@ -25,6 +25,15 @@ export { createObjectHttpServer } from './http/object-http-server.js';
 export type { RangeResult } from './http/range.js';
 export { parseRange } from './http/range.js';
 
+// ---- link emulation and calibration ----
+export type { LinkOptions } from './link/link-throttle.js';
+export { LinkThrottle, LinkStream } from './link/link-throttle.js';
+export type { TokenBucketOptions } from './link/token-bucket.js';
+export { TokenBucket } from './link/token-bucket.js';
+export { linkTransform } from './link/link-transform.js';
+export type { Calibration } from './calibrate.js';
+export { calibrateCpu } from './calibrate.js';
+
 // ---- gRPC service ----
 export type { ServiceContext } from './grpc/service-context.js';
 export { createBaseNodeHandlers } from './grpc/base-node-service.js';

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (parsed.calibrateMs > 0) {
+    // Before the servers exist, so nothing else competes for this process's CPU.
+    const { calibrateCpu } = await import('./calibrate.js');
+    process.stdout.write(`${JSON.stringify({ event: 'calibrated', ...calibrateCpu(parsed.calibrateMs) })}\n`);
+  }
   // Loaded only now, so --help and flag errors answer without loading the engine and gRPC.
   const { startBaseNode } = await import('./node.js');
   const node = await startBaseNode({ ...parsed.options, log });

@@ -17,7 +17,9 @@ import {
 } from '@pushdown/proto';
 import { createBaseNodeHandlers } from './grpc/base-node-service.js';
 import { createObjectHttpServer } from './http/object-http-server.js';
+import { LinkThrottle } from './link/link-throttle.js';
 import { resolveBaseNodeOptions, type BaseNodeOptions } from './options.js';
+import { nodeParallelism } from './scan/parallelism.js';
 import { ObjectStore } from './storage/object-store.js';
 import { BASE_NODE_VERSION } from './version.js';
 
@@ -42,7 +44,11 @@ export async function startBaseNode(options: BaseNodeOptions): Promise<BaseNodeH
   const store = await ObjectStore.open({ dataDir: o.dataDir, maxObjectBytes: o.maxObjectBytes });
   const hostPart = o.host.includes(':') ? `[${o.host}]` : o.host;
 
-  const http = createObjectHttpServer(store, o.log);
+  const link = new LinkThrottle({
+    latencyMs: o.linkLatencyMs,
+    bandwidthBytesPerSec: (o.linkBandwidthMbps * 1e6) / 8,
+  });
+  const http = createObjectHttpServer(store, o.log, link);
   const httpPort = await http.listen(o.host, o.httpPort);
   const httpUrl = `http://${hostPart}:${httpPort}`;
 
@@ -54,9 +60,11 @@ export async function startBaseNode(options: BaseNodeOptions): Promise<BaseNodeH
       nodeId: o.nodeId,
       version: BASE_NODE_VERSION,
       cpuQuota: o.cpuQuota,
+      parallelism: nodeParallelism(o.parallelism, o.cpuQuota),
       memoryLimitBytes: o.memoryLimitBytes,
       httpUrl: () => httpUrl,
       log: o.log,
+      link,
     }),
   );
   const health = addStandardServices(server, [BASE_NODE_SERVICE_NAME]);

@@ -23,6 +23,15 @@ export interface BaseNodeOptions {
   readonly cpuQuota?: number;
   /** Memory limit reported in Capabilities (0 = unknown). */
   readonly memoryLimitBytes?: number;
+  /** Link emulation: delay added to every message sent to the intermediary, ms (0 = none). */
+  readonly linkLatencyMs?: number;
+  /** Link emulation: bandwidth cap on what this node sends, Mbit/s (0 = unlimited). */
+  readonly linkBandwidthMbps?: number;
+  /**
+   * Worker threads a scan may use when the query does not say (0 = auto: the CPU budget, i.e.
+   * the cgroup quota, cpuQuota and the CPUs, whichever is smallest). Never above that budget.
+   */
+  readonly parallelism?: number;
   /** Where log lines go (default: nowhere). */
   readonly log?: (line: string) => void;
 }
@@ -36,6 +45,9 @@ export const DEFAULT_BASE_NODE_OPTIONS = Object.freeze({
   maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
   cpuQuota: 0,
   memoryLimitBytes: 0,
+  linkLatencyMs: 0,
+  linkBandwidthMbps: 0,
+  parallelism: 0,
   log: (_line: string): void => {},
 });
 
@@ -48,6 +60,9 @@ const KNOWN = [
   'maxObjectBytes',
   'cpuQuota',
   'memoryLimitBytes',
+  'linkLatencyMs',
+  'linkBandwidthMbps',
+  'parallelism',
   'log',
 ] as const;
 
@@ -90,6 +105,15 @@ export function resolveBaseNodeOptions(options: BaseNodeOptions): ResolvedBaseNo
   }
   if (!Number.isSafeInteger(o.memoryLimitBytes) || o.memoryLimitBytes < 0) {
     throw new InvalidArgumentError('options.memoryLimitBytes must be a non-negative integer (0 = unknown)');
+  }
+  for (const key of ['linkLatencyMs', 'linkBandwidthMbps'] as const) {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new InvalidArgumentError(`options.${key} must be a non-negative number (0 = no emulation)`);
+    }
+  }
+  if (!Number.isInteger(o.parallelism) || o.parallelism < 0 || o.parallelism > 256) {
+    throw new InvalidArgumentError('options.parallelism must be an integer from 0 (auto) to 256');
   }
   if (typeof o.log !== 'function') {
     throw new InvalidArgumentError('options.log must be a function');

@@ -56,17 +56,37 @@ export { formatBytes, formatMs, formatCount } from './format/units.js';
 export {
   DEFAULT_TOPOLOGY,
   DEFAULT_INTERMEDIARY_PORT,
+  DEFAULT_MEMORY_BUDGET,
+  NO_LINK,
   validateTopology,
   loadTopology,
 } from './topology/topology.js';
-export type { Topology, BaseNodeSpec, IntermediarySpec } from './topology/topology.js';
+export type {
+  Topology,
+  BaseNodeSpec,
+  IntermediarySpec,
+  LinkSpec,
+  TableSpec,
+  GenTableSpec,
+  ValidateOptions,
+} from './topology/topology.js';
+export { TOPOLOGY_JSON_SCHEMA } from './topology/topology-schema.js';
+export { loadTables, placeParts, ensureTableFiles } from './topology/table-loader.js';
+export type { LoadTablesOptions, Placement } from './topology/table-loader.js';
 export {
   launchTopology,
   stopProcesses,
   DEFAULT_READY_TIMEOUT_MS,
   DEFAULT_STOP_TIMEOUT_MS,
+  DEFAULT_CALIBRATE_MS,
 } from './topology/launcher.js';
-export type { LaunchOptions, LaunchedTopology, ProcessExit, StopResult } from './topology/launcher.js';
+export type {
+  LaunchOptions,
+  LaunchedTopology,
+  LaunchTopology,
+  ProcessExit,
+  StopResult,
+} from './topology/launcher.js';
 export {
   STATE_FILE_NAME,
   stateFilePath,
@@ -77,7 +97,32 @@ export {
   inspectState,
   isAlive,
 } from './topology/state-file.js';
-export type { TopologyState, ProcessRecord, ProcessRole, StateInspection } from './topology/state-file.js';
+export type {
+  TopologyState,
+  ProcessRecord,
+  ProcessRole,
+  StateInspection,
+  NodeLimits,
+  ThrottlingState,
+} from './topology/state-file.js';
+
+// ---- cgroups (CPU quota and memory limit per node) ----
+export { cgroupSupport, DEFAULT_CGROUP_ROOT } from './cgroups/cgroup-layout.js';
+export type { CgroupSupport } from './cgroups/cgroup-layout.js';
+export { setNodeCpuQuota, cgroupName, prepareCgroups } from './cgroups/topology-cgroups.js';
+export type { CgroupMode, CgroupSetup } from './cgroups/topology-cgroups.js';
+export {
+  DEFAULT_CPU_PERIOD_US,
+  createNodeCgroup,
+  procsFiles,
+  readCgroupCpuStat,
+  removeNodeCgroup,
+  removeLeftoverCgroups,
+  setCgroupCpuQuota,
+} from './cgroups/node-cgroup.js';
+export type { NodeCgroup, CgroupLimits, CgroupCpuStat } from './cgroups/node-cgroup.js';
+export { sampleCgroupLoad } from './cgroups/cgroup-load.js';
+export type { CgroupLoad } from './cgroups/cgroup-load.js';
 export { defaultServerScripts } from './topology/server-scripts.js';
 export type { ServerScripts } from './topology/server-scripts.js';
 
@@ -115,3 +160,35 @@ export type {
   ParquetCompression,
   GenProgress,
 } from './gen/index.js';
+
+// ---- experiments (`pushdown experiment`) ----
+export {
+  runExperiment,
+  validateSpec,
+  loadSpec,
+  parseSpec,
+  expandSweep,
+  runOpenLoop,
+  LatencyHistogram,
+  SPEC_DEFAULTS,
+  SUMMARY_COLUMNS,
+  OUTPUT_FILES,
+  cgroupQuotaStep,
+  noQuotaStep,
+  lineChart,
+  chartGrid,
+  svgToPng,
+} from './experiment/index.js';
+export type {
+  ExperimentSpec,
+  ExperimentOptions,
+  ExperimentResult,
+  SweepPoint,
+  OpenLoopOptions,
+  LoadRecord,
+  PointSummary,
+  RawRecord,
+  QuotaStep,
+  LineChartOptions,
+  ChartSeries,
+} from './experiment/index.js';

@@ -19,8 +19,20 @@ describe('topology validation', () => {
   it('fills defaults', () => {
     expect(validateTopology({ baseNodes: [{ id: 'b1' }] })).toEqual({
       host: '127.0.0.1',
-      baseNodes: [{ id: 'b1', grpcPort: 0, httpPort: 0 }],
-      intermediary: { port: 50051 },
+      link: { latencyMs: 0, bandwidthBytesPerSec: 0 },
+      baseNodes: [
+        {
+          id: 'b1',
+          grpcPort: 0,
+          httpPort: 0,
+          cpus: 0,
+          memory: 0,
+          dataDir: 'nodes/b1',
+          link: { latencyMs: 0, bandwidthBytesPerSec: 0 },
+        },
+      ],
+      intermediary: { port: 50051, cpus: 0, memory: 0, memoryBudget: 256 * 1024 * 1024 },
+      tables: [],
     });
   });
 

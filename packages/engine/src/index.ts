@@ -38,3 +38,4 @@ export * from './planner/index.js';
 export * from './readers/index.js';
 export * from './exec/index.js';
 export * from './wasm/index.js';
+export * from './parallel/index.js';

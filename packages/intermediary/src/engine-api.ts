@@ -4,4 +4,5 @@
  * imports them from here, so a change in the engine's surface touches one file.
  */
 export { planQuery, explainQuery, runFragment, runUpperStages } from '@pushdown/engine';
+export { readCpuBudget, resolveParallelism, closeScanPool } from '@pushdown/engine';
 export type { QueryPlan, Fragment, FragmentTemplate, FragmentStats, OperatorMetrics } from '@pushdown/engine';

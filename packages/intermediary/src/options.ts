@@ -48,6 +48,11 @@ export interface IntermediaryOptions {
   catalogTimeoutMs?: number;
   /** Where pulled objects larger than half the memory budget are spooled (default os.tmpdir()). */
   spoolDir?: string;
+  /**
+   * Worker threads a NO_PUSHDOWN scan here uses when the query does not say (0 = auto: this
+   * process's CPU budget, cgroup quota included).
+   */
+  parallelism?: number;
   /** Structured log sink (default: silent). */
   logger?: Logger;
 }
@@ -66,6 +71,7 @@ export const DEFAULT_INTERMEDIARY_OPTIONS = Object.freeze({
   pullRangeBytes: 8 * 1024 * 1024,
   maxSqlBytes: 1024 * 1024,
   catalogTimeoutMs: 5_000,
+  parallelism: 0,
 });
 
 const KNOWN_KEYS = new Set([
@@ -79,6 +85,7 @@ const KNOWN_KEYS = new Set([
   'pullRangeBytes',
   'maxSqlBytes',
   'catalogTimeoutMs',
+  'parallelism',
   'spoolDir',
   'logger',
 ]);
@@ -157,6 +164,8 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     throw new InvalidArgumentError('options.maxSqlBytes must be a positive integer');
   if (!isPositiveInt(o.catalogTimeoutMs))
     throw new InvalidArgumentError('options.catalogTimeoutMs must be a positive integer');
+  if (!isNonNegativeInt(o.parallelism) || o.parallelism > 256)
+    throw new InvalidArgumentError('options.parallelism must be an integer from 0 (auto) to 256');
   if (options.spoolDir !== undefined && (typeof options.spoolDir !== 'string' || options.spoolDir === '')) {
     throw new InvalidArgumentError('options.spoolDir must be a non-empty string');
   }
@@ -174,6 +183,7 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     pullRangeBytes: o.pullRangeBytes,
     maxSqlBytes: o.maxSqlBytes,
     catalogTimeoutMs: o.catalogTimeoutMs,
+    parallelism: o.parallelism,
     spoolDir: options.spoolDir ?? null,
     logger: options.logger ?? (() => {}),
   };

@@ -18,6 +18,7 @@ export function createBaseNodeHandlers(ctx: ServiceContext): BaseNodeHandlers {
       cpuQuota: ctx.cpuQuota,
       memoryLimitBytes: ctx.memoryLimitBytes,
       httpUrl: ctx.httpUrl(),
+      maxParallelism: ctx.parallelism?.max ?? 1,
     })),
     Scan: scanHandler(ctx),
     PutObject: putObjectHandler(ctx),

@@ -10,12 +10,16 @@ import * as grpc from '@grpc/grpc-js';
 import { runFragment, type FragmentStats } from '@pushdown/engine';
 import { toServiceError, type ScanRequest__Output, type ScanResponse, type ScanStats } from '@pushdown/proto';
 import { checkFragmentAgainstObject, parseFragment } from '../scan/fragment-check.js';
+import { scanParallelism } from '../scan/parallelism.js';
 import { chunksOf, IpcStreamEncoder } from '../scan/ipc-encoder.js';
 import { fragmentOutputSchema } from '../scan/output-schema.js';
 import type { ServiceContext } from './service-context.js';
 import { abortOnCancel, writeMessage } from './stream-writes.js';
 
 type ScanCall = grpc.ServerWritableStream<ScanRequest__Output, ScanResponse>;
+
+/** Roughly what a stats message weighs on the wire, for the link's bandwidth share. */
+const STATS_WIRE_BYTES = 512;
 
 export function scanHandler(
   ctx: ServiceContext,
@@ -48,13 +52,22 @@ async function scan(ctx: ServiceContext, call: ScanCall, signal: AbortSignal): P
   const { meta, blob } = await ctx.store.openBlob(fragment.table, fragment.object);
   checkFragmentAgainstObject(fragment, meta);
 
-  const { batches, stats } = runFragment(fragment, blob, { signal });
+  const parallelism = scanParallelism(call.request.parallelism ?? 0, ctx.parallelism);
+  const { batches, stats } = runFragment(fragment, blob, { signal, parallelism });
   const encoder = new IpcStreamEncoder();
   let bytesOut = 0;
   let rowsOut = 0;
+  // With link emulation every message is paced and delayed on its way out, in order.
+  const link = ctx.link?.enabled ? ctx.link.stream(signal) : undefined;
+  const emit = (message: ScanResponse, size: number): Promise<void> =>
+    link
+      ? link.send(size, () => {
+          if (!call.destroyed) call.write(message);
+        })
+      : writeMessage(call, message, signal);
   const send = async (bytes: Uint8Array) => {
     for (const chunk of chunksOf(bytes)) {
-      await writeMessage(call, { arrow: chunk }, signal);
+      await emit({ arrow: chunk }, chunk.byteLength);
       bytesOut += chunk.byteLength;
     }
   };
@@ -66,7 +79,8 @@ async function scan(ctx: ServiceContext, call: ScanCall, signal: AbortSignal): P
   if (signal.aborted) return false;
   await send(encoder.finish(encoder.started ? null : fragmentOutputSchema(fragment, meta.schema)));
   const elapsedMs = performance.now() - started;
-  await writeMessage(call, { stats: toScanStats(ctx.nodeId, stats, rowsOut, bytesOut, elapsedMs) }, signal);
+  await emit({ stats: toScanStats(ctx.nodeId, stats, rowsOut, bytesOut, elapsedMs) }, STATS_WIRE_BYTES);
+  await link?.drain();
   return !signal.aborted;
 }
 
@@ -86,6 +100,7 @@ function toScanStats(
     rowGroupsTotal: stats.rowGroupsTotal,
     rowGroupsScanned: stats.rowGroupsScanned,
     elapsedMs,
+    parallelism: stats.parallelism,
     stages: stats.stages.map((s) => ({
       name: s.name,
       tier: `base:${nodeId}`,

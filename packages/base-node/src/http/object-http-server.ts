@@ -7,6 +7,8 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, isPushdownError, type PushdownError } from '@pushdown/proto';
+import { linkTransform } from '../link/link-transform.js';
+import type { LinkThrottle } from '../link/link-throttle.js';
 import type { ObjectStore, OpenedObject } from '../storage/object-store.js';
 import { contentRange, parseRange } from './range.js';
 
@@ -29,6 +31,8 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
 export function createObjectHttpServer(
   store: ObjectStore,
   log: (line: string) => void = () => {},
+  /** Emulated link: object bodies are paced and delayed through it when enabled. */
+  link?: LinkThrottle,
 ): ObjectHttpServer {
   let served = 0;
   const server = createServer((req, res) => {
@@ -99,7 +103,13 @@ export function createObjectHttpServer(
       res.destroy(err);
     });
     res.on('close', () => body.destroy());
-    body.pipe(res);
+    if (link?.enabled) {
+      const wire = linkTransform(link);
+      res.on('close', () => wire.destroy());
+      body.pipe(wire).pipe(res);
+    } else {
+      body.pipe(res);
+    }
   }
 
   return {

@@ -42,6 +42,8 @@ export interface QueryOptions extends CallControl {
   maxConcurrency?: number;
   /** Free-form label recorded in server logs and stats. */
   tenant?: string;
+  /** Worker threads per scan, on base nodes and the intermediary (0 / unset: each node's default). */
+  parallelism?: number;
 }
 
 export interface QueryResult {
@@ -89,6 +91,7 @@ export class PushdownClient {
       format: formatToWire(options.format ?? 'arrow'),
       maxConcurrency: options.maxConcurrency ?? 0,
       tenant: options.tenant ?? '',
+      parallelism: options.parallelism ?? 0,
     };
     let started = false;
 

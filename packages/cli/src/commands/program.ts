@@ -4,7 +4,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, ExitCode, formatErrorLine } from '../client/errors.js';
+import { composeCommand } from './compose.js';
 import type { CliContext } from './context.js';
+import { experimentCommand } from './experiment.js';
 import { explainCommand } from './explain.js';
 import { genCommand } from './gen.js';
 import { lsCommand } from './ls.js';
@@ -40,6 +42,8 @@ Client commands find the intermediary via --addr, $PUSHDOWN_ADDR, or the running
     lsCommand(ctx),
     queryCommand(ctx),
     explainCommand(ctx),
+    experimentCommand(ctx),
+    composeCommand(ctx),
   ];
   for (const c of commands) program.addCommand(c);
   const output = {

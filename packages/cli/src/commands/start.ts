@@ -1,15 +1,24 @@
 /**
- * `pushdown start`: brings up base nodes and an intermediary as local processes. Foreground by
- * default (Ctrl-C stops everything); `--detach` leaves them running for `pushdown stop`.
+ * `pushdown start`: brings up base nodes and an intermediary as local processes, each in its own
+ * cgroup with the topology's CPU quota and memory limit where cgroups are writable, and loads the
+ * topology's `tables:`. Foreground by default (Ctrl-C stops everything); `--detach` leaves them
+ * running for `pushdown stop`.
  * `--demo` also generates TPC-H lineitem, loads it and runs Q1 and Q6 under both placements.
  */
 import { Command } from 'commander';
 import { PushdownClient } from '../client/pushdown-client.js';
 import { demoDataDir, ensureDemoData, loadDemoData, waitForCatalog } from '../demo/demo-data.js';
 import { runDemo } from '../demo/run-demo.js';
-import { DEFAULT_READY_TIMEOUT_MS, launchTopology, type LaunchedTopology } from '../topology/launcher.js';
+import {
+  DEFAULT_CALIBRATE_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  launchTopology,
+  type LaunchedTopology,
+} from '../topology/launcher.js';
+import { loadTables } from '../topology/table-loader.js';
 import { DEFAULT_TOPOLOGY, loadTopology, type Topology } from '../topology/topology.js';
 import { dataDirOf, println, type CliContext } from './context.js';
+import { InvalidArgumentError as CommanderArgumentError } from 'commander';
 import { addDataDirOption, portNumber, positiveInt } from './shared-options.js';
 
 interface StartFlags {
@@ -21,6 +30,9 @@ interface StartFlags {
   readyTimeout: number;
   sf: string;
   parts: number;
+  cgroups: boolean;
+  cgroupRoot?: string;
+  calibrateMs: number;
 }
 
 export function startCommand(ctx: CliContext): Command {
@@ -28,7 +40,15 @@ export function startCommand(ctx: CliContext): Command {
     .description('bring up a local topology (base nodes + intermediary) as child processes')
     .option(
       '--topology <file>',
-      'topology JSON: {"baseNodes":[{"id":"b1"},{"id":"b2"}],"intermediary":{"port":50051}}',
+      'topology file, YAML or JSON (see topologies/edge.yaml); default: topologies/default.yaml',
+    )
+    .option('--no-cgroups', 'run every process unthrottled: do not create cgroups')
+    .option('--cgroup-root <dir>', 'where cgroup hierarchies are mounted', '/sys/fs/cgroup')
+    .option(
+      '--calibrate-ms <ms>',
+      'base nodes spin this long at start to measure the CPU fraction they get (0 = skip)',
+      nonNegativeInt('--calibrate-ms'),
+      DEFAULT_CALIBRATE_MS,
     )
     .option('--detach', 'leave the processes running and return (stop them with `pushdown stop`)')
     .option(
@@ -58,7 +78,7 @@ Processes write their logs to <data-dir>/logs/<id>.log and keep objects in <data
 Examples:
   $ pushdown start                        # 2 base nodes + intermediary on 127.0.0.1:50051, Ctrl-C stops
   $ pushdown start --detach --data-dir /tmp/lab --port 0
-  $ pushdown start --topology topology.json
+  $ pushdown start --topology topologies/edge.yaml   # 2 nodes at 0.25 core, 20 ms / 100 Mbit link
   $ pushdown start --demo                 # what \`npm start\` runs`,
   );
   cmd.action(async (flags: StartFlags) => runStart(ctx, flags));
@@ -70,7 +90,8 @@ async function runStart(ctx: CliContext, flags: StartFlags): Promise<void> {
   let topology: Topology = flags.topology
     ? await loadTopology(flags.topology)
     : structuredClone(DEFAULT_TOPOLOGY);
-  if (flags.port !== undefined) topology = { ...topology, intermediary: { port: flags.port } };
+  if (flags.port !== undefined)
+    topology = { ...topology, intermediary: { ...topology.intermediary, port: flags.port } };
   const err = (s: string) => println(ctx.stderr, s);
 
   // Generate before launching: a long generation should not hold ports and processes.
@@ -85,9 +106,32 @@ async function runStart(ctx: CliContext, flags: StartFlags): Promise<void> {
     detached: flags.detach ?? false,
     readyTimeoutMs: flags.readyTimeout,
     onEvent: err,
+    cgroups: flags.cgroups ? 'auto' : 'off',
+    calibrateMs: flags.calibrateMs,
+    ...(flags.cgroupRoot ? { cgroupRoot: flags.cgroupRoot } : {}),
   });
   const address = launched.state.intermediary;
   try {
+    if (topology.tables.length > 0) {
+      const placed = await loadTables(topology.tables, launched.state, {
+        dataDir,
+        stderr: ctx.stderr,
+        signal: ctx.signal,
+      });
+      const client = new PushdownClient(address);
+      try {
+        const expected = Object.fromEntries(
+          topology.tables.map((t) => [
+            t.name,
+            new Set(placed.filter((p) => p.table === t.name).map((p) => p.file)).size,
+          ]),
+        );
+        if (!(await waitForCatalog(client, expected)))
+          err('warning: the intermediary does not list every loaded object yet');
+      } finally {
+        client.close();
+      }
+    }
     if (files) {
       const nodes = launched.state.processes.filter((p) => p.role === 'base-node');
       await loadDemoData(nodes, files, { stderr: ctx.stderr, signal: ctx.signal });
@@ -151,4 +195,13 @@ async function serveUntilStopped(ctx: CliContext, launched: LaunchedTopology): P
   }
   await launched.stop();
   println(ctx.stderr, 'stopped');
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new CommanderArgumentError(`${flag} expects an integer >= 0.`);
+    return n;
+  };
 }

@@ -1,21 +1,29 @@
-/** `pushdown status`: each process of the local topology, whether it lives, and its health. */
+/**
+ * `pushdown status`: each process of the local topology: whether it lives, its health, its CPU
+ * quota (requested, and what calibration measured at start), its load over the last second from
+ * its cgroup, and whether the quota is throttling it.
+ */
 import { Command } from 'commander';
+import { sampleCgroupLoad, type CgroupLoad } from '../cgroups/cgroup-load.js';
 import { checkHealth, type HealthResult } from '../client/health.js';
 import { ExitCode } from '../client/errors.js';
 import { formatBoxTable } from '../format/box-table.js';
-import { readLiveState } from '../topology/state-file.js';
+import { formatBytes } from '../format/units.js';
+import { readLiveState, type NodeLimits, type TopologyState } from '../topology/state-file.js';
 import { dataDirOf, println, type CliContext } from './context.js';
 import { addDataDirOption } from './shared-options.js';
 
 interface StatusFlags {
   dataDir?: string;
   json?: boolean;
+  window: string;
 }
 
 export function statusCommand(ctx: CliContext): Command {
   const cmd = new Command('status')
     .description('show the processes of the local topology: pid, alive, address, gRPC health')
-    .option('--json', 'print the status as JSON');
+    .option('--json', 'print the status as JSON')
+    .option('--window <ms>', 'measure load over this many milliseconds', '1000');
   addDataDirOption(cmd);
   cmd.addHelpText(
     'after',
@@ -36,17 +44,25 @@ export function statusCommand(ctx: CliContext): Command {
       return;
     }
     const { state, alive } = live;
-    const health = await Promise.all(
-      state.processes.map((p): Promise<HealthResult> =>
-        alive.get(p.id)
-          ? checkHealth(p.grpc)
-          : Promise.resolve({ status: 'UNREACHABLE', detail: 'process is gone' }),
+    const windowMs = Math.min(10_000, Math.max(100, Number(flags.window) || 1000));
+    const [health, load] = await Promise.all([
+      Promise.all(
+        state.processes.map((p): Promise<HealthResult> =>
+          alive.get(p.id)
+            ? checkHealth(p.grpc)
+            : Promise.resolve({ status: 'UNREACHABLE', detail: 'process is gone' }),
+        ),
       ),
-    );
+      sampleCgroupLoad(
+        state.processes.map((p) => (alive.get(p.id) ? p.cgroup : undefined)),
+        windowMs,
+      ),
+    ]);
     const rows = state.processes.map((p, i) => ({
       ...p,
       alive: alive.get(p.id) ?? false,
       health: health[i]!,
+      load: load[i],
     }));
     const healthy = rows.every((r) => r.alive && r.health.status === 'SERVING');
     if (!healthy) process.exitCode = ExitCode.FAILURE;
@@ -61,6 +77,7 @@ export function statusCommand(ctx: CliContext): Command {
         (state.detached ? ', detached' : `, launcher pid ${state.launcherPid}`),
     );
     println(ctx.stdout, `intermediary: ${state.intermediary}`);
+    println(ctx.stdout, throttlingLine(state.throttling));
     println(
       ctx.stdout,
       formatBoxTable(
@@ -72,6 +89,11 @@ export function statusCommand(ctx: CliContext): Command {
           { name: 'grpc', align: 'left' },
           { name: 'http', align: 'left' },
           { name: 'health', align: 'left' },
+          { name: 'cpus req', align: 'right' },
+          { name: 'cpus eff', align: 'right' },
+          { name: 'memory', align: 'right' },
+          { name: 'load', align: 'right' },
+          { name: 'throttled', align: 'left' },
         ],
         rows.map((r) => [
           r.id,
@@ -82,10 +104,31 @@ export function statusCommand(ctx: CliContext): Command {
           r.http ?? '',
           r.health.status +
             (r.health.latencyMs !== undefined ? ` (${r.health.latencyMs.toFixed(1)} ms)` : ''),
+          ...limitCells(r.limits, r.load),
         ]),
       ),
     );
     if (!healthy) println(ctx.stdout, `logs: ${state.dataDir}/logs/`);
   });
   return cmd;
+}
+
+function throttlingLine(t: TopologyState['throttling']): string {
+  if (!t) return 'throttling: unknown (state file of an older version)';
+  if (t.active) return `throttling: on (cgroup v${t.version}); quotas and memory limits are enforced`;
+  return `throttling: OFF, nodes run unthrottled${t.reason ? ` (${t.reason.replace(/^warning: /, '')})` : ''}`;
+}
+
+/** cpus requested, cpus measured at start, memory limit, load now, throttled now. */
+function limitCells(limits: NodeLimits | undefined, load: CgroupLoad | undefined): string[] {
+  const cpus = load?.quotaCpus ?? limits?.cpus ?? 0;
+  const eff = limits?.cpuFractionEffective;
+  const mem = limits?.memory ?? 0;
+  return [
+    cpus > 0 ? cpus.toFixed(2) : 'max',
+    eff !== undefined ? eff.toFixed(2) : '',
+    mem > 0 ? formatBytes(mem) : 'max',
+    load?.cpuCores !== undefined ? `${(load.cpuCores * 100).toFixed(0)}%` : '',
+    load ? (load.throttledPeriods > 0 ? `yes (${load.throttledPeriods} periods)` : 'no') : 'n/a',
+  ];
 }

@@ -1,5 +1,9 @@
-/** `pushdown stop`: stops the topology recorded in the state file and removes the file. */
+/**
+ * `pushdown stop`: stops the topology recorded in the state file, removes the nodes' cgroups and
+ * the state file.
+ */
 import { Command } from 'commander';
+import { removeNodeCgroup } from '../cgroups/node-cgroup.js';
 import { DEFAULT_STOP_TIMEOUT_MS, stopProcesses } from '../topology/launcher.js';
 import { isAlive, readState, removeState } from '../topology/state-file.js';
 import { dataDirOf, println, type CliContext } from './context.js';
@@ -39,6 +43,11 @@ export function stopCommand(ctx: CliContext): Command {
     const results = await stopProcesses(state.processes, flags.timeout);
     for (const r of results)
       println(ctx.stdout, `${r.id.padEnd(14)} pid ${String(r.pid).padEnd(8)} ${r.outcome}`);
+    for (const p of state.processes) {
+      if (!p.cgroup) continue;
+      const left = await removeNodeCgroup(p.cgroup);
+      if (left.length > 0) println(ctx.stderr, `warning: could not remove cgroup ${left.join(', ')}`);
+    }
     await removeState(dataDir);
     const left = results.filter((r) => r.outcome === 'still running');
     if (left.length > 0) {

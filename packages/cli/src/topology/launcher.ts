@@ -4,39 +4,67 @@
  * launcher reads its readiness line (`{"event":"listening",...}`) from that log, so a detached
  * child never writes into a pipe whose reader has exited.
  *
+ * Where cgroups can be written, every process runs in its own group with the topology's CPU
+ * quota and memory limit (see ../cgroups); base nodes calibrate at start, so the state file
+ * records the CPU fraction each one really got next to the one it asked for. Where cgroups
+ * cannot be written, one warning says why and the nodes run unthrottled.
+ *
  * Children get their own process group: Ctrl-C in the terminal reaches only the launcher,
  * which then stops them in order (intermediary first) with SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, openSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AlreadyExistsError, ExecutionError, UnavailableError } from '@pushdown/proto';
+import { type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AlreadyExistsError } from '@pushdown/proto';
+import { createNodeCgroup, procsFiles, removeNodeCgroup, type NodeCgroup } from '../cgroups/node-cgroup.js';
+import { cgroupName, prepareCgroups, type CgroupMode } from '../cgroups/topology-cgroups.js';
+import type { CgroupLayout } from '../cgroups/cgroup-layout.js';
+import { spawnLogged, waitListening } from './process-spawn.js';
 import { checkServerScripts, defaultServerScripts, type ServerScripts } from './server-scripts.js';
 import {
-  isAlive,
   readLiveState,
   removeState,
   writeState,
+  type NodeLimits,
   type ProcessRecord,
+  type ThrottlingState,
   type TopologyState,
 } from './state-file.js';
-import type { Topology } from './topology.js';
+import { DEFAULT_STOP_TIMEOUT_MS, stopProcesses } from './stop-processes.js';
+import type { BaseNodeSpec, IntermediarySpec, LinkSpec, Topology } from './topology.js';
+
+export { stopProcesses, DEFAULT_STOP_TIMEOUT_MS, type StopResult } from './stop-processes.js';
+export { tail } from './process-spawn.js';
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
-export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+/** Long enough for ~5 CFS periods, so a quota's effective fraction is measured to a few %. */
+export const DEFAULT_CALIBRATE_MS = 500;
+
+/** A topology as code may write it: only ids and ports are needed, the rest has defaults. */
+export interface LaunchTopology {
+  host: string;
+  baseNodes: (Pick<BaseNodeSpec, 'id' | 'grpcPort' | 'httpPort'> & Partial<BaseNodeSpec>)[];
+  intermediary: Pick<IntermediarySpec, 'port'> & Partial<IntermediarySpec>;
+  link?: LinkSpec;
+}
 
 export interface LaunchOptions {
   dataDir: string;
-  topology: Topology;
+  topology: Topology | LaunchTopology;
   /** Leave the processes running when this process exits. */
   detached?: boolean;
   /** How long each process may take to print its listening line. */
   readyTimeoutMs?: number;
   scripts?: ServerScripts;
-  /** Progress messages ("started b1 at ..."). */
+  /** Progress messages ("started b1 at ..."), and the warning when cgroups cannot be used. */
   onEvent?: (message: string) => void;
+  /** `auto` (default): cgroups where writable, else a warning and unthrottled; `off`: never. */
+  cgroups?: CgroupMode;
+  /** Where cgroup hierarchies are mounted (default /sys/fs/cgroup; tests point it elsewhere). */
+  cgroupRoot?: string;
+  /** Base nodes spin this long at start to measure their CPU fraction; 0 skips it. */
+  calibrateMs?: number;
 }
 
 export interface ProcessExit {
@@ -49,39 +77,45 @@ export interface LaunchedTopology {
   state: TopologyState;
   /** Resolves when any child exits while the launcher is still attached (not after stop()). */
   firstExit: Promise<ProcessExit>;
-  /** Stops every process, intermediary first, and removes the state file. */
+  /** Stops every process, intermediary first, removes their cgroups and the state file. */
   stop(timeoutMs?: number): Promise<void>;
-}
-
-interface ListeningEvent {
-  event: 'listening';
-  grpc: string;
-  http?: string;
 }
 
 /** Starts the topology, waits until every process listens, and writes the state file. */
 export async function launchTopology(options: LaunchOptions): Promise<LaunchedTopology> {
   const dataDir = resolve(options.dataDir);
   const scripts = options.scripts ?? defaultServerScripts();
+  const say = (m: string) => options.onEvent?.(m);
   checkServerScripts(scripts);
   const running = await readLiveState(dataDir, (s) =>
-    options.onEvent?.(`removed stale state file (pids ${s.processes.map((p) => p.pid).join(', ')} are gone)`),
+    say(`removed stale state file (pids ${s.processes.map((p) => p.pid).join(', ')} are gone)`),
   );
   if (running) {
     throw new AlreadyExistsError(
       `a topology is already running from ${dataDir} (intermediary ${running.state.intermediary})`,
-      {
-        hint: 'run `pushdown stop` first, or pass another --data-dir',
-      },
+      { hint: 'run `pushdown stop` first, or pass another --data-dir' },
     );
   }
   const logsDir = join(dataDir, 'logs');
   await mkdir(logsDir, { recursive: true });
   const timeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const calibrateMs = options.calibrateMs ?? DEFAULT_CALIBRATE_MS;
   const detached = options.detached ?? false;
   const { host } = options.topology;
+  const topoLink = options.topology.link;
+
+  const setup = await prepareCgroups(dataDir, options.cgroups ?? 'auto', options.cgroupRoot);
+  if (setup.removed.length > 0) say(`removed ${setup.removed.length} cgroup(s) left by an earlier run`);
+  if (setup.warning) say(setup.warning);
+  const throttling: ThrottlingState = {
+    active: setup.layout !== null,
+    version: setup.layout?.version ?? null,
+    ...(setup.warning ? { reason: setup.warning } : {}),
+  };
+  warnOversubscribed(options.topology, say);
 
   const started: { record: ProcessRecord; child: ChildProcess }[] = [];
+  const groups: NodeCgroup[] = [];
   let stopping = false;
   let onExit!: (e: ProcessExit) => void;
   const firstExit = new Promise<ProcessExit>((r) => (onExit = r));
@@ -92,6 +126,10 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
       started.map((s) => s.record),
       timeout,
     );
+    for (const g of groups) {
+      const left = await removeNodeCgroup(g);
+      if (left.length > 0) say(`warning: could not remove cgroup ${left.join(', ')}`);
+    }
   };
 
   const launch = async (
@@ -99,10 +137,13 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
     role: ProcessRecord['role'],
     script: string,
     args: string[],
+    limits: NodeLimits,
     nodeDir?: string,
   ) => {
+    const cgroup = await nodeCgroup(setup.layout, cgroupName(dataDir, id), limits, throttling, say);
+    if (cgroup) groups.push(cgroup);
     const log = join(logsDir, `${id}.log`);
-    const child = spawnLogged(script, args, log);
+    const child = spawnLogged(script, args, log, cgroup ? procsFiles(cgroup) : []);
     const record: ProcessRecord = {
       id,
       role,
@@ -110,6 +151,8 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
       grpc: '',
       log,
       ...(nodeDir ? { dataDir: nodeDir } : {}),
+      ...(cgroup ? { cgroup } : {}),
+      limits,
     };
     started.push({ record, child: child.process });
     child.process.on('exit', (code, signal) => {
@@ -118,8 +161,10 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
     const ev = await waitListening(id, child.process, log, child.offset, timeoutMs);
     record.grpc = ev.grpc;
     if (ev.http) record.http = ev.http;
-    options.onEvent?.(
-      `${id} listening on ${ev.grpc}${ev.http ? ` (objects at ${ev.http})` : ''}, pid ${record.pid}`,
+    if (ev.cpuFraction !== undefined) limits.cpuFractionEffective = ev.cpuFraction;
+    say(
+      `${id} listening on ${ev.grpc}${ev.http ? ` (objects at ${ev.http})` : ''}, pid ${record.pid}` +
+        describeLimits(limits, cgroup !== undefined),
     );
     return record;
   };
@@ -127,35 +172,35 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
   try {
     const nodes = await Promise.all(
       options.topology.baseNodes.map(async (n) => {
-        const nodeDir = join(dataDir, 'nodes', n.id);
+        const nodeDir = resolveNodeDir(dataDir, n);
         await mkdir(nodeDir, { recursive: true });
+        const link = n.link ?? topoLink ?? { latencyMs: 0, bandwidthBytesPerSec: 0 };
+        const limits: NodeLimits = { cpus: n.cpus ?? 0, memory: n.memory ?? 0, link };
         return launch(
           n.id,
           'base-node',
           scripts.baseNode,
-          [
-            '--node-id',
-            n.id,
-            '--data-dir',
-            nodeDir,
-            '--host',
-            host,
-            '--grpc-port',
-            String(n.grpcPort),
-            '--http-port',
-            String(n.httpPort),
-          ],
+          baseNodeArgs(n, nodeDir, host, limits, calibrateMs),
+          limits,
           nodeDir,
         );
       }),
     );
-    const intermediary = await launch('intermediary', 'intermediary', scripts.intermediary, [
-      '--host',
-      host,
-      '--port',
-      String(options.topology.intermediary.port),
-      ...nodes.flatMap((n) => ['--base-node', `${n.id}=${n.grpc}`]),
-    ]);
+    const im = options.topology.intermediary;
+    const intermediary = await launch(
+      'intermediary',
+      'intermediary',
+      scripts.intermediary,
+      [
+        '--host',
+        host,
+        '--port',
+        String(im.port),
+        ...(im.memoryBudget ? ['--memory-budget', String(im.memoryBudget)] : []),
+        ...nodes.flatMap((n) => ['--base-node', `${n.id}=${n.grpc}`]),
+      ],
+      { cpus: im.cpus ?? 0, memory: im.memory ?? 0 },
+    );
     const state: TopologyState = {
       version: 1,
       startedAt: new Date().toISOString(),
@@ -164,6 +209,7 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
       detached,
       intermediary: intermediary.grpc,
       processes: [...nodes, intermediary],
+      throttling,
     };
     await writeState(dataDir, state);
     if (detached) for (const s of started) s.child.unref();
@@ -181,134 +227,64 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
   }
 }
 
-function spawnLogged(script: string, args: string[], log: string) {
-  const fd = openSync(log, 'a');
-  // Old runs append to the same log: only what this process writes counts.
-  const offset = fstatSync(fd).size;
-  try {
-    const child = spawn(process.execPath, [script, ...args], {
-      stdio: ['ignore', fd, fd],
-      // Own process group always (see the file comment); `detached` also lets it outlive us.
-      detached: true,
-      env: { ...process.env, PUSHDOWN_LAUNCHED_BY: String(process.pid) },
-    });
-    return { process: child, offset };
-  } finally {
-    closeSync(fd);
-  }
+function baseNodeArgs(
+  n: LaunchTopology['baseNodes'][number],
+  nodeDir: string,
+  host: string,
+  limits: NodeLimits,
+  calibrateMs: number,
+): string[] {
+  const args = ['--node-id', n.id, '--data-dir', nodeDir, '--host', host];
+  args.push('--grpc-port', String(n.grpcPort), '--http-port', String(n.httpPort));
+  if (limits.cpus > 0) args.push('--cpu-quota', String(limits.cpus));
+  if (limits.memory > 0) args.push('--memory-limit', String(limits.memory));
+  const link = limits.link!;
+  if (link.latencyMs > 0) args.push('--link-latency-ms', String(link.latencyMs));
+  if (link.bandwidthBytesPerSec > 0)
+    args.push('--link-bandwidth-mbps', String((link.bandwidthBytesPerSec * 8) / 1e6));
+  if (calibrateMs > 0) args.push('--calibrate-ms', String(calibrateMs));
+  return args;
 }
 
-async function waitListening(
-  id: string,
-  child: ChildProcess,
-  log: string,
-  offset: number,
-  timeoutMs: number,
-): Promise<ListeningEvent> {
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
-  child.once('error', (err) => (exited = `spawn error: ${err.message}`));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = await readFrom(log, offset);
-    for (const line of text.split('\n')) {
-      const ev = parseListening(line);
-      if (ev) return ev;
-    }
-    if (exited) {
-      throw new ExecutionError(
-        `${id} exited (${exited}) before it was ready; last lines of ${log}:\n${tail(text)}`,
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new UnavailableError(
-        `${id} did not print its listening line within ${timeoutMs} ms; last lines of ${log}:\n${tail(text)}`,
-      );
-    }
-    await sleep(50);
-  }
-}
-
-function parseListening(line: string): ListeningEvent | undefined {
-  const t = line.trim();
-  if (!t.startsWith('{')) return undefined;
+/** The node's group with its limits, or undefined (with throttling marked off and a warning). */
+async function nodeCgroup(
+  layout: CgroupLayout | null,
+  name: string,
+  limits: NodeLimits,
+  throttling: ThrottlingState,
+  say: (m: string) => void,
+): Promise<NodeCgroup | undefined> {
+  if (!layout || !throttling.active) return undefined;
   try {
-    const ev = JSON.parse(t) as Partial<ListeningEvent>;
-    return ev.event === 'listening' && typeof ev.grpc === 'string' ? (ev as ListeningEvent) : undefined;
-  } catch {
+    return await createNodeCgroup(layout, name, limits);
+  } catch (err) {
+    throttling.active = false;
+    throttling.reason = `warning: cannot set up cgroup ${name} (${(err as Error).message}); this and later processes run UNTHROTTLED`;
+    say(throttling.reason);
     return undefined;
   }
 }
 
-async function readFrom(file: string, offset: number): Promise<string> {
-  const fh = await open(file, 'r');
-  try {
-    const { size } = await fh.stat();
-    const buf = Buffer.alloc(Math.max(0, size - offset));
-    await fh.read(buf, 0, buf.length, offset);
-    return buf.toString('utf8');
-  } finally {
-    await fh.close();
-  }
+function resolveNodeDir(dataDir: string, n: LaunchTopology['baseNodes'][number]): string {
+  const dir = n.dataDir ?? join('nodes', n.id);
+  return isAbsolute(dir) ? dir : join(dataDir, dir);
 }
 
-/** The last `n` lines of a log text, indented, for error messages. */
-export function tail(text: string, n = 20): string {
-  const lines = text.trimEnd().split('\n');
-  const shown = lines.slice(-n).map((l) => `  | ${l}`);
-  return shown.length === 1 && shown[0] === '  | ' ? '  | (empty)' : shown.join('\n');
+function describeLimits(limits: NodeLimits, inCgroup: boolean): string {
+  const parts: string[] = [];
+  if (limits.cpus > 0) parts.push(`cpus ${limits.cpus}${inCgroup ? '' : ' (NOT enforced)'}`);
+  if (limits.cpuFractionEffective !== undefined)
+    parts.push(`effective ${limits.cpuFractionEffective.toFixed(2)}`);
+  if (limits.memory > 0) parts.push(`memory ${Math.round(limits.memory / 2 ** 20)} MiB`);
+  const link = limits.link;
+  if (link && link.latencyMs > 0) parts.push(`link +${link.latencyMs} ms`);
+  if (link && link.bandwidthBytesPerSec > 0) parts.push(`${(link.bandwidthBytesPerSec * 8) / 1e6} Mbit/s`);
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-export interface StopResult {
-  id: string;
-  pid: number;
-  outcome: 'stopped' | 'killed' | 'not running' | 'still running';
-}
-
-/**
- * SIGTERM to every live process (intermediary first, so it stops sending work), then SIGKILL to
- * whatever is still alive after `timeoutMs`.
- */
-export async function stopProcesses(
-  records: readonly ProcessRecord[],
-  timeoutMs = DEFAULT_STOP_TIMEOUT_MS,
-): Promise<StopResult[]> {
-  const ordered = [...records].sort((a, b) => (a.role === b.role ? 0 : a.role === 'intermediary' ? -1 : 1));
-  const results = new Map<string, StopResult>();
-  for (const r of ordered) {
-    if (!isAlive(r.pid)) {
-      results.set(r.id, { id: r.id, pid: r.pid, outcome: 'not running' });
-      continue;
-    }
-    signal(r.pid, 'SIGTERM');
-    results.set(r.id, { id: r.id, pid: r.pid, outcome: 'stopped' });
-  }
-  const pending = () => ordered.filter((r) => results.get(r.id)?.outcome === 'stopped' && isAlive(r.pid));
-  const deadline = Date.now() + timeoutMs;
-  while (pending().length > 0 && Date.now() < deadline) await sleep(50);
-  for (const r of pending()) {
-    signal(r.pid, 'SIGKILL');
-    results.set(r.id, { id: r.id, pid: r.pid, outcome: 'killed' });
-  }
-  const killDeadline = Date.now() + 2_000;
-  while (
-    ordered.some((r) => results.get(r.id)?.outcome === 'killed' && isAlive(r.pid)) &&
-    Date.now() < killDeadline
-  ) {
-    await sleep(50);
-  }
-  for (const r of ordered) {
-    if (results.get(r.id)?.outcome === 'killed' && isAlive(r.pid)) {
-      results.set(r.id, { id: r.id, pid: r.pid, outcome: 'still running' });
-    }
-  }
-  return ordered.map((r) => results.get(r.id)!);
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Gone between the check and the signal: that is what we wanted.
+function warnOversubscribed(topology: Topology | LaunchTopology, say: (m: string) => void): void {
+  const cores = availableParallelism();
+  for (const n of topology.baseNodes) {
+    if ((n.cpus ?? 0) > cores) say(`warning: ${n.id} asks for ${n.cpus} cpus but this machine has ${cores}`);
   }
 }

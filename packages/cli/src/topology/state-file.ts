@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CorruptDataError } from '@pushdown/proto';
+import type { NodeCgroup } from '../cgroups/node-cgroup.js';
 
 export const STATE_FILE_NAME = 'state.json';
 export const STATE_VERSION = 1;
@@ -39,6 +40,29 @@ export interface ProcessRecord {
   http?: string;
   log: string;
   dataDir?: string;
+  /** The node's cgroup, when it runs in one (removed by stop). */
+  cgroup?: NodeCgroup;
+  /** What the topology asked for, and what calibration measured. */
+  limits?: NodeLimits;
+}
+
+export interface NodeLimits {
+  /** Requested CPU quota in cores; 0 = unthrottled. */
+  cpus: number;
+  /** Requested memory limit in bytes; 0 = none. */
+  memory: number;
+  /** Measured at start: CPU time / wall time of a busy loop in the node's process. */
+  cpuFractionEffective?: number;
+  /** The emulated link (base nodes), 0 = none/unlimited. */
+  link?: { latencyMs: number; bandwidthBytesPerSec: number };
+}
+
+export interface ThrottlingState {
+  /** True when every node runs in a cgroup with its limits. */
+  active: boolean;
+  version: 1 | 2 | null;
+  /** Why not (the warning printed at start). */
+  reason?: string;
 }
 
 export interface TopologyState {
@@ -51,6 +75,8 @@ export interface TopologyState {
   /** The intermediary's gRPC address: what client commands connect to. */
   intermediary: string;
   processes: ProcessRecord[];
+  /** Whether limits are enforced; missing in state files of older versions. */
+  throttling?: ThrottlingState;
 }
 
 export function stateFilePath(dataDir: string): string {

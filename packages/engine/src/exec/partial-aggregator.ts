@@ -21,6 +21,15 @@ import { newMetrics } from './metrics.js';
 import { sliceGroups } from './group-keys.js';
 import { partialStateColumns } from '../plan/aggregate.js';
 import type { WVec } from './wasm-values.js';
+import { RecordingAggState, type AggUnitLog } from './agg-log.js';
+
+export interface PartialAggregatorOptions {
+  /**
+   * Keep the sequence of state merges (a worker's share of a parallel scan), so the coordinating
+   * thread can replay them in scan order: float sums then round exactly as on the serial path.
+   */
+  readonly record?: boolean;
+}
 
 /** Fold the interleaved accumulator copies of a grouped sum/count into the first copy. */
 function addCopies(
@@ -51,8 +60,10 @@ export class PartialAggregator {
     readonly spec: PartialAggregate,
     inputSchema: Schema,
     host?: OperatorHost,
+    options: PartialAggregatorOptions = {},
   ) {
     this.host = host ?? defaultOperatorHost();
+    const record = options.record === true;
     this.keyTypes = spec.groupBy.map((g) => inferExprType(g.expr, inputSchema));
     this.argTypes = spec.aggregates.map((c) => (c.arg ? inferExprType(c.arg, inputSchema) : null));
     this.states = spec.aggregates.map((c, i) => {
@@ -60,7 +71,7 @@ export class PartialAggregator {
       checkAggregateArg(c, t);
       const valueType =
         c.fn === 'sum' || c.fn === 'avg' ? sumType(t ?? 'int64') : c.fn === 'count' ? 'int64' : t!;
-      return new AggState(c, valueType);
+      return record ? new RecordingAggState(c, valueType) : new AggState(c, valueType);
     });
     this.keyValues = spec.groupBy.map(() => []);
   }
@@ -276,5 +287,34 @@ export class PartialAggregator {
 
   metrics(): OperatorMetrics {
     return { ...this.m };
+  }
+
+  /** The merges recorded since the last call (needs `record: true`), then forgets them. */
+  takeLog(): AggUnitLog {
+    const keys = [...this.groupIndex.keys()];
+    const log: AggUnitLog = {
+      keys,
+      keyValues: keys.map((_, g) => this.keyValues.map((col) => col[g]!)),
+      calls: this.states.map((s) => (s as RecordingAggState).take()),
+      metrics: this.metrics(),
+    };
+    return log;
+  }
+
+  /**
+   * Replay a unit's merges (from takeLog on another thread) as if its slices had been pushed
+   * here: groups are created in the same order and every state sees the same additions.
+   */
+  replay(log: AggUnitLog): void {
+    const ids = log.keys.map((key, g) => this.groupIndex.get(key) ?? this.newGroup(key, log.keyValues[g]!));
+    log.calls.forEach((c, i) => {
+      const state = this.states[i]!;
+      for (let j = 0; j < c.groups.length; j++) state.merge(ids[c.groups[j]!]!, c.values[j]!, c.counts[j]!);
+    });
+    const m = log.metrics;
+    this.m.rowsIn += m.rowsIn;
+    this.m.bytesIn += m.bytesIn;
+    this.m.bytesCopied += m.bytesCopied;
+    this.m.computeMs += m.computeMs;
   }
 }

@@ -12,6 +12,8 @@ import { batchBytes, schemaOfBatch } from './arrow-columns.js';
 import { FilterOperator, ProjectOperator } from './batch-ops.js';
 import { newMetrics } from './metrics.js';
 import { PartialAggregator } from './partial-aggregator.js';
+import type { ScanPool } from '../parallel/scan-pool.js';
+import type { OpenObjectOptions } from '../readers/open-object.js';
 
 export interface FragmentRun {
   batches: AsyncGenerator<RecordBatch>;
@@ -22,6 +24,19 @@ export interface FragmentRun {
 export interface RunFragmentOptions {
   signal?: AbortSignal;
   batchRows?: number;
+  /**
+   * Worker threads this scan may use (default 1: this thread). Capped by the pool's size; the
+   * answer is the same bit for bit (see parallel/run-parallel.ts).
+   */
+  parallelism?: number;
+  /** The pool to run on (default: the process-wide one, sized by the CPU budget). */
+  pool?: ScanPool;
+  /** Run on the pool even at parallelism 1 (benchmarks: the cost of the thread hop). */
+  forceWorkers?: boolean;
+  /** Reader options (CSV dialect and unit grid, Parquet decoder), the same on every thread. */
+  reader?: OpenObjectOptions;
+  /** Tests only: the worker running this unit exits mid-task. */
+  crashUnitForTest?: number;
 }
 
 export function runFragment(fragment: Fragment, object: Blob, options: RunFragmentOptions = {}): FragmentRun {
@@ -34,6 +49,8 @@ export function runFragment(fragment: Fragment, object: Blob, options: RunFragme
     rowGroupsScanned: 0,
     elapsedMs: 0,
     stages: [],
+    parallelism: 1,
+    workerThreads: 0,
   };
   return { batches: execute(fragment, object, options, stats), stats };
 }
@@ -44,6 +61,27 @@ async function* execute(
   options: RunFragmentOptions,
   stats: FragmentStats,
 ): AsyncGenerator<RecordBatch> {
+  if ((options.parallelism ?? 1) > 1 || options.forceWorkers) {
+    // Loaded on first use, like the readers: a serial scan never starts a worker.
+    const { executeParallel } = await import('../parallel/run-parallel.js');
+    const { defaultScanPool } = await import('../parallel/scan-pool.js');
+    const done = yield* executeParallel(
+      fragment,
+      object,
+      {
+        parallelism: options.parallelism ?? 1,
+        ...(options.forceWorkers ? { forceWorkers: true } : {}),
+        pool: options.pool ?? defaultScanPool(),
+        signal: options.signal,
+        batchRows: options.batchRows,
+        ...(options.reader ? { reader: options.reader } : {}),
+        ...(options.crashUnitForTest !== undefined ? { crashUnitForTest: options.crashUnitForTest } : {}),
+      },
+      stats,
+    );
+    if (done) return;
+    stats.parallelism = 1;
+  }
   const t0 = performance.now();
   const counters = newScanCounters();
   const scanMetrics = newMetrics('scan');
@@ -67,7 +105,7 @@ async function* execute(
   // Loaded on first use: the readers pull in parquet-wasm and friends, which the row
   // operators (and whoever imports only them) do not need.
   const { openObject } = await import('../readers/open-object.js');
-  const reader = openObject(object, fragment.format, fragment.schema);
+  const reader = openObject(object, fragment.format, fragment.schema, options.reader ?? {});
   const scan = reader.scan(
     {
       columns: fragment.columns,

@@ -45,6 +45,10 @@ export interface FragmentStats {
   rowGroupsScanned: number;
   elapsedMs: number;
   stages: OperatorMetrics[];
+  /** Degree of parallelism the scan ran with (1: on the calling thread). */
+  parallelism: number;
+  /** Distinct worker threads that ran its units (0 on the serial path). */
+  workerThreads: number;
 }
 
 /** The baseline metrics every operator reports. */

@@ -12,6 +12,12 @@ export interface CsvReaderOptions {
   readonly sampleBytes?: number;
   /** ...and at most this many records of it (default 20 480, like DuckDB's sniffer). */
   readonly sampleRows?: number;
+  /**
+   * Grid of scan units (default 2 MiB): a unit ends after the first record ending at or past
+   * each grid point. Batches never span units, on one thread or many, so a parallel scan
+   * (one unit per task) aggregates exactly the slices a serial scan does.
+   */
+  readonly unitBytes?: number;
 }
 
 export interface ResolvedCsvOptions {
@@ -19,6 +25,7 @@ export interface ResolvedCsvOptions {
   readonly chunkBytes: number;
   readonly sampleBytes: number;
   readonly sampleRows: number;
+  readonly unitBytes: number;
 }
 
 export const CSV_DEFAULTS: ResolvedCsvOptions = Object.freeze({
@@ -26,9 +33,10 @@ export const CSV_DEFAULTS: ResolvedCsvOptions = Object.freeze({
   chunkBytes: 4 * 2 ** 20,
   sampleBytes: 2 ** 20,
   sampleRows: 20_480,
+  unitBytes: 2 * 2 ** 20,
 });
 
-const KNOWN = new Set(['delimiter', 'chunkBytes', 'sampleBytes', 'sampleRows']);
+const KNOWN = new Set(['delimiter', 'chunkBytes', 'sampleBytes', 'sampleRows', 'unitBytes']);
 
 export function resolveCsvOptions(options: CsvReaderOptions = {}): ResolvedCsvOptions {
   for (const k of Object.keys(options)) {
@@ -56,5 +64,6 @@ export function resolveCsvOptions(options: CsvReaderOptions = {}): ResolvedCsvOp
     chunkBytes: positive('chunkBytes', options.chunkBytes, CSV_DEFAULTS.chunkBytes, 16),
     sampleBytes: positive('sampleBytes', options.sampleBytes, CSV_DEFAULTS.sampleBytes, 1024),
     sampleRows: positive('sampleRows', options.sampleRows, CSV_DEFAULTS.sampleRows, 1),
+    unitBytes: positive('unitBytes', options.unitBytes, CSV_DEFAULTS.unitBytes, 16),
   };
 }

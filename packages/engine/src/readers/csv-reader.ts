@@ -26,6 +26,17 @@ export class CsvObjectReader implements ObjectReader {
     this.opts = resolveCsvOptions(options);
   }
 
+  /** Where the data starts, its first line and the unit grid (for a parallel scan's split). */
+  async layout(): Promise<{ dataOffset: number; firstLine: number; unitBytes: number; size: number }> {
+    const info = await this.describe();
+    return {
+      dataOffset: info.header.dataOffset,
+      firstLine: info.firstLine,
+      unitBytes: this.opts.unitBytes,
+      size: this.blob.size,
+    };
+  }
+
   private describe(): Promise<CsvLayoutInfo> {
     this.info ??= describeCsv(this.blob, this.declared, this.opts);
     return this.info;
@@ -51,8 +62,15 @@ export class CsvObjectReader implements ObjectReader {
         fileFields: info.fields,
         inferred: info.inferred,
         delimiter: this.opts.delimiter,
-        dataOffset: info.header.dataOffset,
-        firstLine: info.firstLine,
+        dataOffset: options.csvUnit?.start ?? info.header.dataOffset,
+        firstLine: options.csvUnit?.line ?? info.firstLine,
+        unitBytes: this.opts.unitBytes,
+        ...(options.csvUnit
+          ? {
+              endOffset: options.csvUnit.end,
+              ...(options.csvUnit.endState ? { endState: options.csvUnit.endState } : {}),
+            }
+          : {}),
         outputs,
         arrowSchema: arrowSchemaOf(outputs.map((i) => info.fields[i]!)),
         batchRows,

@@ -12,6 +12,7 @@ import type { ScanCounters } from './object-reader.js';
 import { batchOf } from './arrow-schema.js';
 import { copyColumn, type CsvColumnBuffers } from './csv-batch.js';
 import { csvParseError, type CsvErrorContext } from './csv-errors.js';
+import { UnitCutter } from './csv-units.js';
 import { CsvTypeCode, CsvWasmInstance, ParseStatus } from './csv-wasm.js';
 
 export interface CsvScanPlan {
@@ -29,13 +30,34 @@ export interface CsvScanPlan {
   readonly batchRows: number;
   readonly chunkBytes: number;
   readonly signal?: AbortSignal | undefined;
+  /** Grid of scan units (csv-units.ts): batches are cut at every unit end. */
+  readonly unitBytes: number;
+  /**
+   * Scan only the unit(s) [dataOffset, endOffset) (a parallel scan's task; dataOffset is then a
+   * unit start and firstLine its line). Unless endOffset is the object's end, it must be a record
+   * end: `endState.aligned` says whether it was.
+   */
+  readonly endOffset?: number;
+  readonly endState?: { aligned: boolean };
 }
 
 const FIXUP_ENTRIES = 4096;
 const INITIAL_UTF8_BYTES_PER_ROW = 32;
 
 export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): AsyncGenerator<RecordBatch> {
-  const w = new CsvWasmInstance();
+  const w = CsvWasmInstance.acquire();
+  try {
+    yield* scanWith(w, plan, counters);
+  } finally {
+    w.releaseToPool();
+  }
+}
+
+async function* scanWith(
+  w: CsvWasmInstance,
+  plan: CsvScanPlan,
+  counters: ScanCounters,
+): AsyncGenerator<RecordBatch> {
   const e = w.exports;
   const ncols = plan.fileFields.length;
   const needed = [...new Set(plan.outputs)].sort((a, b) => a - b);
@@ -125,15 +147,24 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
 
   let fill = 0; // bytes in the input region
   let fillObjectOffset = plan.dataOffset; // object offset of the input region's first byte
-  counters.bytesScanned += plan.dataOffset;
+  // The header's bytes count once per object (a parallel scan's coordinator counts them).
+  if (plan.endOffset === undefined) counters.bytesScanned += plan.dataOffset;
   // A Blob stream reads ahead on its own (much faster than many blob.slice() reads).
-  const reader = plan.blob.slice(plan.dataOffset).stream().getReader();
+  const endOffset = plan.endOffset ?? plan.blob.size;
+  const reader = plan.blob.slice(plan.dataOffset, endOffset).stream().getReader();
+  // Unit ends: found while streaming on a serial scan; a task's range ends at its given end.
+  const cutter = plan.endOffset === undefined ? new UnitCutter(plan.dataOffset, plan.unitBytes) : null;
+  const taskEnd = plan.endOffset !== undefined && plan.endOffset < plan.blob.size ? plan.endOffset : null;
+  const nextCut = (): number | undefined => (cutter ? cutter.peek() : (taskEnd ?? undefined));
+  const dropCut = (): void => {
+    if (cutter) cutter.shift();
+  };
   const nextPiece = async (): Promise<Uint8Array | null> => {
     const r = await reader.read();
     return r.done ? null : (r.value as Uint8Array);
   };
 
-  let final = plan.dataOffset >= plan.blob.size;
+  let final = plan.dataOffset >= endOffset;
   let carry: Uint8Array | null = null; // part of a fetched range that did not fit yet
   for (;;) {
     if (plan.signal?.aborted) throw new CancelledError('CSV scan cancelled');
@@ -148,7 +179,9 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
         counters.bytesScanned += carry.length;
       }
       const take = Math.min(carry.length, inputCap - fill);
-      w.u8().set(take === carry.length ? carry : carry.subarray(0, take), inputPtr + fill);
+      const piece = take === carry.length ? carry : carry.subarray(0, take);
+      cutter?.feed(piece, fillObjectOffset + fill);
+      w.u8().set(piece, inputPtr + fill);
       counters.bytesCopied += take;
       fill += take;
       carry = take === carry.length ? null : carry.subarray(take);
@@ -156,7 +189,11 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
     e.setPos(inputPtr);
     const t0 = performance.now();
     for (;;) {
-      const st = e.parse(inputPtr + fill, final ? 1 : 0, rows);
+      const cut = nextCut();
+      const cutting = cut !== undefined && cut <= fillObjectOffset + fill;
+      const st = cutting
+        ? e.parse(inputPtr + (cut - fillObjectOffset), 0, rows)
+        : e.parse(inputPtr + fill, final ? 1 : 0, rows);
       applyFixups();
       if (st < 0) throw csvParseError(st, w, ctx(fillObjectOffset));
       if (st === ParseStatus.FULL || st === ParseStatus.FIX_FULL) {
@@ -179,6 +216,21 @@ export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): Async
         if (e.getRows() > 0) yield emit();
         await reader.cancel();
         return;
+      }
+      if (cutting) {
+        // A unit ends here: no batch spans it, on one thread or many.
+        const aligned = e.getPos() - inputPtr + fillObjectOffset === cut;
+        if (aligned && e.getRows() > 0) yield emit();
+        if (!cutter) {
+          if (plan.endState) plan.endState.aligned = aligned;
+          counters.decodeMs += performance.now() - t0;
+          await reader.cancel();
+          return;
+        }
+        // When not a record end (a stray quote inside an unquoted field fooled the quote
+        // parity), this unit runs on into the next; a parallel scan then falls back to serial.
+        dropCut();
+        continue;
       }
       break; // NEED_INPUT
     }

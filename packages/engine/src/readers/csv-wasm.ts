@@ -61,6 +61,16 @@ export const CsvTypeCode = {
 
 let compiled: { module: WebAssembly.Module; manifest: OperatorManifest } | null = null;
 
+/** The compiled parser, for a worker thread to receive instead of compiling its own. */
+export function compiledCsvModule(): WebAssembly.Module {
+  return compileOnce().module;
+}
+
+/** Use `module` (admitted and compiled on another thread, sent by postMessage). */
+export function adoptCsvModule(module: WebAssembly.Module): void {
+  compiled ??= { module, manifest: operatorManifest('csv') };
+}
+
 function compileOnce(): { module: WebAssembly.Module; manifest: OperatorManifest } {
   if (compiled) return compiled;
   const manifest = operatorManifest('csv');
@@ -111,8 +121,21 @@ export interface CsvRegion {
   readonly bytes: number;
 }
 
+const idle: CsvWasmInstance[] = [];
+const MAX_IDLE = 4;
+
 /** One parser instance with its own memory; not shared between concurrent scans. */
 export class CsvWasmInstance {
+  /** An idle instance (a scan unit is short: instantiating per unit would show), or a new one. */
+  static acquire(): CsvWasmInstance {
+    return idle.pop() ?? new CsvWasmInstance();
+  }
+
+  /** Give it back after a scan; its memory stays as grown, up to MAX_IDLE instances are kept. */
+  releaseToPool(): void {
+    if (idle.length < MAX_IDLE && !idle.includes(this)) idle.push(this);
+  }
+
   readonly exports: CsvWasmExports;
   readonly memory: WebAssembly.Memory;
   readonly maxBytes: number;

@@ -13,3 +13,5 @@ export { readParquetMetadata } from './parquet-metadata.js';
 export { pruneRowGroups } from './parquet-pruning.js';
 export { arrowTypeOf, arrowSchemaOf } from './arrow-schema.js';
 export { DEFAULT_BATCH_ROWS } from './scan-options.js';
+export { UnitCutter, splitInterval, chainUnits } from './csv-units.js';
+export type { CsvUnit, IntervalSplit } from './csv-units.js';

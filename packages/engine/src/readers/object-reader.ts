@@ -20,6 +20,16 @@ export interface ScanOptions {
   /** Rows per output batch, at most (default 65 536). */
   readonly batchRows?: number;
   readonly signal?: AbortSignal;
+  /**
+   * CSV: scan only this unit range (a parallel scan's task; see csv-units.ts). `endState.aligned`
+   * tells whether `end` was a record end.
+   */
+  readonly csvUnit?: {
+    readonly start: number;
+    readonly end: number;
+    readonly line: number;
+    readonly endState?: { aligned: boolean };
+  };
 }
 
 /** Mutable counters a reader adds to while it scans. */

@@ -9,7 +9,12 @@ export {
   OPERATOR_MODULES,
 } from './abi.js';
 export type { OperatorModuleName, FilterKernels, ProjectKernels, AggregateKernels } from './abi.js';
-export { loadOperatorModule, admitModule } from './module-loader.js';
+export {
+  loadOperatorModule,
+  admitModule,
+  compiledOperatorModule,
+  adoptOperatorModule,
+} from './module-loader.js';
 export type { LoadedModule } from './module-loader.js';
 export { OperatorMemory } from './operator-memory.js';
 export { OperatorHost, defaultOperatorHost } from './operator-host.js';

@@ -39,6 +39,20 @@ export function loadOperatorModule(name: string): LoadedModule {
   return loaded;
 }
 
+/** The compiled built-in module `name`, to send to a worker thread (WebAssembly.Module is clonable). */
+export function compiledOperatorModule(name: string): WebAssembly.Module {
+  return loadOperatorModule(name).module;
+}
+
+/**
+ * Use `module` for the built-in operator `name` in this thread: it was admitted and compiled by
+ * the thread that sent it, so this one neither reads nor compiles the file again.
+ */
+export function adoptOperatorModule(name: string, module: WebAssembly.Module): void {
+  if (cache.has(name)) return;
+  cache.set(name, { name, module, manifest: operatorManifest(name) });
+}
+
 /** Compile `bytes` and check it against the ABI and `manifest`; throws PluginError on refusal. */
 export function admitModule(name: string, bytes: Uint8Array, manifest: OperatorManifest): LoadedModule {
   let module: WebAssembly.Module;

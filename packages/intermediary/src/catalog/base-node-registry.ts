@@ -23,10 +23,19 @@ export interface BaseNodeState {
   lastSeenMs: number | null;
 }
 
-/** `http://host:port` of the node's object API, without a trailing slash. */
+/**
+ * `http://host:port` of the node's object API, without a trailing slash. A node bound to every
+ * interface (0.0.0.0 or ::, as in Docker) reports that wildcard, which no one can connect to: the
+ * host the intermediary reaches the node's gRPC at is used instead.
+ */
 export function httpUrlOf(node: BaseNodeState): string | null {
   const url = node.capabilities?.httpUrl;
-  return url ? url.replace(/\/+$/, '') : null;
+  if (!url) return null;
+  const trimmed = url.replace(/\/+$/, '');
+  const wildcard = /^(https?:\/\/)(0\.0\.0\.0|\[::\])(:\d+)?$/.exec(trimmed);
+  if (!wildcard) return trimmed;
+  const grpcHost = node.grpcAddress.replace(/:\d+$/, '');
+  return `${wildcard[1]}${grpcHost}${wildcard[3] ?? ''}`;
 }
 
 /** `b1 (127.0.0.1:4001)`: how messages name a node. */

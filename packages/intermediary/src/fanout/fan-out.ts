@@ -37,6 +37,10 @@ export interface FanOutOptions {
   readonly signal: AbortSignal;
   readonly deadline?: Date | number;
   readonly maxConcurrency: number;
+  /** Worker threads each base node's scan may use (0 = the node's default). */
+  readonly parallelism?: number;
+  /** Worker threads a scan run here (NO_PUSHDOWN) uses. */
+  readonly pullParallelism?: number;
   readonly budget: MemoryBudget;
   readonly pull: Omit<ObjectPullOptions, 'signal' | 'budget'>;
   readonly onFragmentDone: (outcome: FragmentOutcome) => void;
@@ -81,8 +85,14 @@ export function fanOut(planned: readonly PlannedFragment[], options: FanOutOptio
             queryId: options.queryId,
             signal,
             ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+            parallelism: options.parallelism ?? 0,
           })
-        : pullScan(node, p.object, p.fragment, { ...options.pull, signal, budget: options.budget });
+        : pullScan(node, p.object, p.fragment, {
+            ...options.pull,
+            signal,
+            budget: options.budget,
+            parallelism: options.pullParallelism ?? 1,
+          });
     const what = `a batch of ${p.object.table}/${p.object.name}`;
     if (options.inFragmentOrder) {
       const batches: RecordBatch[] = [];

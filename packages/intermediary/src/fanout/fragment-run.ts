@@ -29,5 +29,7 @@ export function emptyFragmentStats(): FragmentStats {
     rowGroupsScanned: 0,
     elapsedMs: 0,
     stages: [],
+    parallelism: 1,
+    workerThreads: 0,
   };
 }

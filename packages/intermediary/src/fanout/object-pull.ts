@@ -25,6 +25,8 @@ export interface ObjectPullOptions {
   readonly dispatcher: Dispatcher;
   /** Where large objects are spooled; null = the OS temp dir. */
   readonly spoolDir: string | null;
+  /** Worker threads the scan of the pulled object may use (pull-scan.ts). */
+  readonly parallelism?: number;
 }
 
 export interface PulledObject {

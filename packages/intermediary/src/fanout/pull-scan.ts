@@ -24,7 +24,10 @@ export function pullScan(
     const obj = await pullObject(node, object, options);
     pulled = obj.bytes;
     try {
-      const run = runFragment(fragment, obj.blob, { signal: options.signal });
+      const run = runFragment(fragment, obj.blob, {
+        signal: options.signal,
+        ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
+      });
       for await (const batch of run.batches) yield batch;
       stats = run.stats;
     } finally {

@@ -15,6 +15,8 @@ export interface PushdownScanOptions {
   readonly signal: AbortSignal;
   /** The client's deadline, passed on to the base call. */
   readonly deadline?: Date | number;
+  /** ScanRequest.parallelism: worker threads the node may use (0 = its default). */
+  readonly parallelism?: number;
 }
 
 export function pushdownScan(
@@ -31,7 +33,11 @@ export function pushdownScan(
     signal.throwIfAborted();
     if (node.status === 'down') throw nodeDown(node, what);
     const call = node.client.scan(
-      { fragmentJson: JSON.stringify(fragment), queryId: options.queryId },
+      {
+        fragmentJson: JSON.stringify(fragment),
+        queryId: options.queryId,
+        parallelism: options.parallelism ?? 0,
+      },
       options.deadline !== undefined ? { deadline: options.deadline } : {},
     );
     // Ends the base call when the query is cancelled or fails elsewhere.
@@ -102,6 +108,9 @@ function toFragmentStats(s: ScanStats__Output | null): FragmentStats {
     rowGroupsTotal: s?.rowGroupsTotal ?? 0,
     rowGroupsScanned: s?.rowGroupsScanned ?? 0,
     elapsedMs: s?.elapsedMs ?? 0,
+    // Nodes from before parallel scans send no parallelism: they ran serially.
+    parallelism: s?.parallelism || 1,
+    workerThreads: 0,
     stages: (s?.stages ?? []).map((st) => ({
       name: st.name,
       rowsIn: st.rowsIn,

@@ -86,7 +86,15 @@ export class QueryStatsBuilder {
       const id = p.decision.node.id;
       let n = nodes.get(id);
       if (!n) {
-        n = { nodeId: id, fragments: 0, rowsScanned: 0, bytesScanned: 0, bytesShipped: 0, elapsedMs: 0 };
+        n = {
+          nodeId: id,
+          fragments: 0,
+          rowsScanned: 0,
+          bytesScanned: 0,
+          bytesShipped: 0,
+          elapsedMs: 0,
+          parallelism: 0,
+        };
         nodes.set(id, n);
       }
       n.fragments++;
@@ -94,6 +102,9 @@ export class QueryStatsBuilder {
       n.bytesScanned += s?.bytesScanned ?? 0;
       n.bytesShipped += o?.result.bytesShipped ?? 0;
       n.elapsedMs += o?.elapsedMs ?? 0;
+      // The largest degree any of its scans ran with (a pulled object's scan ran here, counted
+      // under the node that holds it).
+      n.parallelism = Math.max(n.parallelism ?? 0, s?.parallelism ?? 1);
       fragments.push({
         table: p.object.table,
         object: p.object.name,

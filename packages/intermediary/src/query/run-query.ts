@@ -9,7 +9,7 @@ import type { QueryStats } from '@pushdown/proto';
 import type { IntermediaryCatalog } from '../catalog/catalog.js';
 import { arrowSchemaOf } from '@pushdown/engine';
 import { createResultEncoder, type ResultFormatName } from '../encoders/result-encoder.js';
-import { runUpperStages } from '../engine-api.js';
+import { readCpuBudget, resolveParallelism, runUpperStages } from '../engine-api.js';
 import { fanOut } from '../fanout/fan-out.js';
 import { MemoryBudget } from '../fanout/memory-budget.js';
 import { nodeDown } from '../fanout/node-errors.js';
@@ -24,6 +24,12 @@ export interface QueryContext {
   readonly dispatcher: Dispatcher;
 }
 
+/** Degree of parallelism of a scan run here (NO_PUSHDOWN): asked, else ours, within our budget. */
+function pullParallelism(requested: number, configured: number): number {
+  const budget = readCpuBudget();
+  return resolveParallelism(requested > 0 ? requested : configured > 0 ? configured : 'auto', budget);
+}
+
 export interface QueryInput {
   readonly queryId: string;
   readonly sql: string;
@@ -32,6 +38,8 @@ export interface QueryInput {
   readonly format: ResultFormatName;
   /** 0 = the server default. */
   readonly maxConcurrency: number;
+  /** Worker threads per scan (QueryRequest.parallelism); 0 = each node's default. */
+  readonly parallelism?: number;
   readonly signal: AbortSignal;
   readonly deadline?: Date | number;
 }
@@ -60,6 +68,8 @@ export async function runQuery(ctx: QueryContext, input: QueryInput, send: Chunk
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
     maxConcurrency: input.maxConcurrency > 0 ? input.maxConcurrency : options.maxConcurrency,
     budget,
+    parallelism: input.parallelism ?? 0,
+    pullParallelism: pullParallelism(input.parallelism ?? 0, options.parallelism),
     pull: { rangeBytes: options.pullRangeBytes, dispatcher: ctx.dispatcher, spoolDir: options.spoolDir },
     onFragmentDone: (outcome) => stats.addFragment(outcome),
     inFragmentOrder: prepared.plan.upper.finalAggregate !== null,

@@ -129,6 +129,7 @@ async function handleQuery(
         placement: placementOf(req.placement),
         format: resultFormatOf(req.format),
         maxConcurrency: req.maxConcurrency,
+        parallelism: req.parallelism ?? 0,
         signal,
         ...(Number.isFinite(deadlineMs) ? { deadline } : {}),
       },

@@ -25,6 +25,10 @@ export interface CapabilitiesResponse {
    * Base URL of the HTTP object API (GET /objects/{table}/{name}, with Range).
    */
   'httpUrl'?: (string);
+  /**
+   * Worker threads the node's scans may use (its CPU budget, cgroup quota included).
+   */
+  'maxParallelism'?: (number);
 }
 
 export interface CapabilitiesResponse__Output {
@@ -49,4 +53,8 @@ export interface CapabilitiesResponse__Output {
    * Base URL of the HTTP object API (GET /objects/{table}/{name}, with Range).
    */
   'httpUrl': (string);
+  /**
+   * Worker threads the node's scans may use (its CPU budget, cgroup quota included).
+   */
+  'maxParallelism': (number);
 }

@@ -9,6 +9,10 @@ export interface NodeStats {
   'bytesScanned'?: (number | string | Long);
   'bytesShipped'?: (number | string | Long);
   'elapsedMs'?: (number | string);
+  /**
+   * The largest degree of parallelism a scan on this node ran with (1 = serial).
+   */
+  'parallelism'?: (number);
 }
 
 export interface NodeStats__Output {
@@ -18,4 +22,8 @@ export interface NodeStats__Output {
   'bytesScanned': (number);
   'bytesShipped': (number);
   'elapsedMs': (number);
+  /**
+   * The largest degree of parallelism a scan on this node ran with (1 = serial).
+   */
+  'parallelism': (number);
 }

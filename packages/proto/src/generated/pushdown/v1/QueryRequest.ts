@@ -15,6 +15,11 @@ export interface QueryRequest {
    * Free-form tenant or client label, recorded in logs and stats.
    */
   'tenant'?: (string);
+  /**
+   * Worker threads each scan of this query may use, on the base nodes and on the intermediary;
+   * 0 means each node's own default. Never more than a node's CPU budget allows.
+   */
+  'parallelism'?: (number);
 }
 
 export interface QueryRequest__Output {
@@ -29,4 +34,9 @@ export interface QueryRequest__Output {
    * Free-form tenant or client label, recorded in logs and stats.
    */
   'tenant': (string);
+  /**
+   * Worker threads each scan of this query may use, on the base nodes and on the intermediary;
+   * 0 means each node's own default. Never more than a node's CPU budget allows.
+   */
+  'parallelism': (number);
 }

@@ -7,6 +7,10 @@ export interface ScanRequest {
    */
   'fragmentJson'?: (string);
   'queryId'?: (string);
+  /**
+   * Worker threads the scan may use; 0 = the node's default. Capped by the node's CPU budget.
+   */
+  'parallelism'?: (number);
 }
 
 export interface ScanRequest__Output {
@@ -15,4 +19,8 @@ export interface ScanRequest__Output {
    */
   'fragmentJson': (string);
   'queryId': (string);
+  /**
+   * Worker threads the scan may use; 0 = the node's default. Capped by the node's CPU budget.
+   */
+  'parallelism': (number);
 }

@@ -12,6 +12,10 @@ export interface ScanStats {
   'rowGroupsScanned'?: (number);
   'elapsedMs'?: (number | string);
   'stages'?: (_pushdown_v1_StageStats)[];
+  /**
+   * Degree of parallelism the scan ran with (1 = on the node's main thread).
+   */
+  'parallelism'?: (number);
 }
 
 export interface ScanStats__Output {
@@ -23,4 +27,8 @@ export interface ScanStats__Output {
   'rowGroupsScanned': (number);
   'elapsedMs': (number);
   'stages': (_pushdown_v1_StageStats__Output)[];
+  /**
+   * Degree of parallelism the scan ran with (1 = on the node's main thread).
+   */
+  'parallelism': (number);
 }

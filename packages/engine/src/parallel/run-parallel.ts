@@ -1,0 +1,268 @@
+/**
+ * A fragment over many workers: the object splits into units (Parquet: the row groups that
+ * survive pruning; CSV: the units of csv-units.ts, found by a parallel quote census), each unit
+ * runs on a worker (read, filter, then partial-aggregate or project), and the results come back
+ * in unit order: rows are yielded in that order, aggregate merges are replayed in that order.
+ * Units are the same ones a serial scan cuts its batches at, so the answer is the serial one,
+ * bit for bit. At most `parallelism` units of a query are in flight at once.
+ *
+ * Returns false (having yielded nothing) when parallelism cannot pay (one unit) or a CSV unit
+ * boundary turned out not to be a record end; the caller then runs the serial path.
+ */
+import { tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { CancelledError, deserializeError } from '@pushdown/proto';
+import type { Fragment, FragmentStats, OperatorMetrics } from '../plan/fragment.js';
+import { CsvObjectReader } from '../readers/csv-reader.js';
+import { chainUnits, type CsvUnit, type IntervalSplit } from '../readers/csv-units.js';
+import { filePathOf } from '../readers/file-blob.js';
+import { newScanCounters, type ScanCounters } from '../readers/object-reader.js';
+import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
+import { ParquetObjectReader } from '../readers/parquet-reader.js';
+import { pruneRowGroups } from '../readers/parquet-pruning.js';
+import { batchBytes } from '../exec/arrow-columns.js';
+import { newMetrics } from '../exec/metrics.js';
+import { PartialAggregator } from '../exec/partial-aggregator.js';
+import type { ObjectSource, ScanUnit, ScanUnitTask, SplitReply, UnitOutcome, UnitReply } from './protocol.js';
+import type { ScanPool } from './scan-pool.js';
+
+export interface ParallelRunOptions {
+  readonly parallelism: number;
+  readonly pool: ScanPool;
+  readonly signal?: AbortSignal | undefined;
+  readonly batchRows?: number | undefined;
+  readonly reader?: OpenObjectOptions;
+  /** Use the pool even with one worker. */
+  readonly forceWorkers?: boolean;
+  /** Tests only: the worker running this unit index exits mid-task. */
+  readonly crashUnitForTest?: number;
+}
+
+export async function* executeParallel(
+  fragment: Fragment,
+  object: Blob,
+  options: ParallelRunOptions,
+  stats: FragmentStats,
+): AsyncGenerator<RecordBatch, boolean> {
+  const t0 = performance.now();
+  const p = Math.min(options.parallelism, options.pool.threads);
+  if (p < 2 && !options.forceWorkers) return false;
+  const source = await sourceOf(object);
+  const counters = newScanCounters();
+  const units = await planUnits(fragment, object, source, options, counters);
+  if (!units || (units.length < 2 && !options.forceWorkers)) return false;
+
+  const scanMetrics = newMetrics('scan');
+  const filterMetrics = newMetrics('filter');
+  const projectMetrics = newMetrics('project');
+  let aggregator: PartialAggregator | null = null;
+  let sawProject = false;
+  const threads = new Set<number>();
+  stats.parallelism = p;
+
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const results: Promise<UnitReply>[] = [];
+  let launched = 0;
+  const launch = (upTo: number) => {
+    while (launched < units.length && launched < upTo) {
+      const i = launched++;
+      const task: ScanUnitTask = {
+        kind: 'scan-unit',
+        fragment,
+        source,
+        unit: units[i]!,
+        ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
+        ...(options.reader ? { reader: options.reader } : {}),
+        ...(options.crashUnitForTest === i ? { crashForTest: true } : {}),
+      };
+      const r = options.pool.run<UnitReply>(task, abort.signal);
+      r.catch(() => undefined); // awaited in order below
+      results.push(r);
+    }
+  };
+  let remaining = fragment.aggregate ? Infinity : (fragment.limit ?? Infinity);
+  let yielded = false;
+  try {
+    for (let i = 0; i < units.length; i++) {
+      launch(i + p);
+      if (options.signal?.aborted)
+        throw new CancelledError(`fragment on ${fragment.table}/${fragment.object} cancelled`);
+      const reply = await results[i]!;
+      if (!reply.ok) throw deserializeError(reply.error);
+      const u = reply.value;
+      if (!u.aligned) {
+        if (!yielded) return false;
+        // Rows so far were right (every unit before this one ended on a record end); the rest
+        // of the object is read here, from this unit's start.
+        yield* serialTail(fragment, object, units[i]!, counters, remaining, options.reader ?? {});
+        break;
+      }
+      threads.add(u.threadId);
+      addCounters(counters, u.counters);
+      if (u.filter) addMetrics(filterMetrics, u.filter);
+      if (u.project) {
+        sawProject = true;
+        addMetrics(projectMetrics, u.project);
+      }
+      if (fragment.aggregate) {
+        aggregator ??= new PartialAggregator(fragment.aggregate, inputSchema(fragment));
+        aggregator.replay(u.agg!);
+        continue;
+      }
+      if (!u.ipc) continue;
+      for (const batch of tableFromIPC(u.ipc).batches) {
+        let b = batch;
+        if (b.numRows > remaining) b = b.slice(0, remaining);
+        remaining -= b.numRows;
+        stats.rowsOut += b.numRows;
+        stats.bytesOut += batchBytes(b);
+        yielded = true;
+        yield b;
+        if (remaining <= 0) break;
+      }
+      if (remaining <= 0) break;
+    }
+    stats.stages = [
+      {
+        ...scanMetrics,
+        rowsIn: counters.rowsScanned,
+        bytesIn: counters.bytesScanned,
+        bytesCopied: counters.bytesCopied,
+        computeMs: counters.decodeMs,
+        rowsOut: counters.rowsScanned,
+      },
+      ...(fragment.filter ? [filterMetrics] : []),
+      ...(sawProject ? [projectMetrics] : []),
+    ];
+    stats.rowsScanned = counters.rowsScanned;
+    stats.bytesScanned = counters.bytesScanned;
+    stats.rowGroupsTotal = counters.rowGroupsTotal;
+    stats.rowGroupsScanned = counters.rowGroupsScanned;
+    stats.workerThreads = threads.size;
+    if (fragment.aggregate) {
+      aggregator ??= new PartialAggregator(fragment.aggregate, inputSchema(fragment));
+      const out = aggregator.finish();
+      stats.stages.push(aggregator.metrics());
+      stats.rowsOut += out.numRows;
+      stats.bytesOut += batchBytes(out);
+      stats.elapsedMs = performance.now() - t0;
+      yield out;
+      return true;
+    }
+    stats.elapsedMs = performance.now() - t0;
+    return true;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    abort.abort(); // units still queued or running for this query are not needed any more
+  }
+}
+
+/** The schema the serial path would give the aggregator when it sees no batch. */
+function inputSchema(fragment: Fragment) {
+  return fragment.columns.map((c) => {
+    const f = fragment.schema.find((x) => x.name === c);
+    return f ?? { name: c, type: 'float64' as const, nullable: true };
+  });
+}
+
+async function planUnits(
+  fragment: Fragment,
+  object: Blob,
+  source: ObjectSource,
+  options: ParallelRunOptions,
+  counters: ScanCounters,
+): Promise<ScanUnit[] | null> {
+  const reader = openObject(object, fragment.format, fragment.schema, options.reader ?? {});
+  if (reader instanceof ParquetObjectReader) {
+    const meta = await reader.metadata();
+    const groups = meta.metadata.row_groups;
+    // Anything unusual (bad row group numbers, unreadable columns): the serial path says why.
+    if ((fragment.rowGroups ?? []).some((rg) => !Number.isInteger(rg) || rg < 0 || rg >= groups.length))
+      return null;
+    if (fragment.columns.some((c) => meta.unsupported.some((u) => u.name === c))) return null;
+    const keep = pruneRowGroups(meta, fragment.filter, fragment.rowGroups);
+    counters.rowGroupsTotal = fragment.rowGroups?.length ?? groups.length;
+    counters.rowGroupsScanned = keep.length;
+    return keep.map((rg) => ({ rowGroups: [rg] }));
+  }
+  if (reader instanceof CsvObjectReader) {
+    const { dataOffset, firstLine, unitBytes, size } = await reader.layout();
+    if (size - dataOffset <= unitBytes) return null;
+    counters.bytesScanned += dataOffset;
+    const starts: number[] = [];
+    for (let s = dataOffset; s < size; s += unitBytes) starts.push(s);
+    const splits: Promise<SplitReply>[] = starts.map((start) =>
+      options.pool.run<SplitReply>(
+        { kind: 'csv-split', source, start, end: Math.min(size, start + unitBytes) },
+        options.signal,
+      ),
+    );
+    for (const s of splits) s.catch(() => undefined);
+    const out: IntervalSplit[] = [];
+    for (const s of splits) {
+      const r = await s;
+      if (!r.ok) throw deserializeError(r.error);
+      out.push(r.value);
+    }
+    return chainUnits(out, dataOffset, unitBytes, size, firstLine).map((csv: CsvUnit) => ({ csv }));
+  }
+  return null;
+}
+
+/** Rows of the object from `unit`'s start to its end, on this thread (the fallback). */
+async function* serialTail(
+  fragment: Fragment,
+  object: Blob,
+  unit: ScanUnit,
+  counters: ScanCounters,
+  limit: number,
+  readerOptions: OpenObjectOptions,
+): AsyncGenerator<RecordBatch> {
+  if (!('csv' in unit)) return;
+  const { runUnit } = await import('../exec/run-unit.js');
+  const reader = openObject(object, fragment.format, fragment.schema, readerOptions);
+  const r = await runUnit({ ...fragment, limit: Number.isFinite(limit) ? limit : null }, reader, {
+    csv: { start: unit.csv.start, end: object.size, line: unit.csv.line },
+  });
+  addCounters(counters, r.counters);
+  if (r.ipc) yield* tableFromIPC(r.ipc).batches;
+}
+
+const sourceKeys = new WeakMap<Blob, ObjectSource>();
+let nextKey = 0;
+
+/** A file path when the Blob has one; else the bytes, copied once into shared memory. */
+async function sourceOf(object: Blob): Promise<ObjectSource> {
+  const hit = sourceKeys.get(object);
+  if (hit) return hit;
+  const path = filePathOf(object);
+  let source: ObjectSource;
+  if (path) {
+    const { stat } = await import('node:fs/promises');
+    const st = await stat(path);
+    source = { kind: 'file', path, key: `${path}\0${st.size}\0${st.mtimeMs}\0${st.ino}` };
+  } else {
+    const bytes = new SharedArrayBuffer(object.size);
+    new Uint8Array(bytes).set(new Uint8Array(await object.arrayBuffer()));
+    source = { kind: 'bytes', bytes, key: `bytes:${process.pid}:${nextKey++}` };
+  }
+  sourceKeys.set(object, source);
+  return source;
+}
+
+function addCounters(into: ScanCounters, c: ScanCounters): void {
+  into.rowsScanned += c.rowsScanned;
+  into.bytesScanned += c.bytesScanned;
+  into.bytesCopied += c.bytesCopied;
+  into.decodeMs += c.decodeMs;
+}
+
+function addMetrics(into: OperatorMetrics, m: OperatorMetrics): void {
+  into.rowsIn += m.rowsIn;
+  into.rowsOut += m.rowsOut;
+  into.bytesIn += m.bytesIn;
+  into.bytesOut += m.bytesOut;
+  into.bytesCopied += m.bytesCopied;
+  into.computeMs += m.computeMs;
+}

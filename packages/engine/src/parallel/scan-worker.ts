@@ -1,0 +1,82 @@
+/**
+ * The worker side of a ScanPool (piscina runs this file, compiled, in each thread). It adopts
+ * the operator modules the pool's owner compiled (no compile per thread or per task), keeps a
+ * few open object readers across tasks (footer and CSV layout read once per object), and runs
+ * one unit or one CSV split census per task. Errors go back flattened, never thrown through
+ * piscina, so their class and code survive.
+ */
+import { threadId, workerData } from 'node:worker_threads';
+import { serializeError } from '@pushdown/proto';
+import { runUnit } from '../exec/run-unit.js';
+import type { ObjectFormat } from '../plan/fragment.js';
+import type { Schema } from '../plan/types.js';
+import { adoptCsvModule } from '../readers/csv-wasm.js';
+import { splitInterval } from '../readers/csv-units.js';
+import { openFileBlob } from '../readers/file-blob.js';
+import type { ObjectReader } from '../readers/object-reader.js';
+import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
+import { adoptOperatorModule } from '../wasm/module-loader.js';
+import type { ObjectSource, SplitReply, UnitReply, WorkerInit, WorkerTask } from './protocol.js';
+
+const init = workerData as WorkerInit | undefined;
+for (const [name, module] of Object.entries(init?.operatorModules ?? {})) adoptOperatorModule(name, module);
+if (init?.csvModule) adoptCsvModule(init.csvModule);
+
+const MAX_OPEN = 4;
+const blobs = new Map<string, Promise<Blob>>();
+const readers = new Map<string, ObjectReader>();
+
+function blobOf(source: ObjectSource): Promise<Blob> {
+  let b = blobs.get(source.key);
+  if (!b) {
+    // Shared bytes become one Blob per worker and object (Blob copies its parts), not per task.
+    b = source.kind === 'file' ? openFileBlob(source.path) : Promise.resolve(sharedBlob(source.bytes));
+    remember(blobs, source.key, b);
+  }
+  return b;
+}
+
+async function readerOf(
+  source: ObjectSource,
+  format: ObjectFormat,
+  schema: Schema,
+  options: OpenObjectOptions,
+): Promise<ObjectReader> {
+  const key = `${source.key}\0${format}\0${JSON.stringify(schema)}\0${JSON.stringify(options)}`;
+  let r = readers.get(key);
+  if (!r) {
+    r = openObject(await blobOf(source), format, schema, options);
+    remember(readers, key, r);
+  }
+  return r;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  if (map.size > MAX_OPEN) map.delete(map.keys().next().value!);
+}
+
+/** A Blob of shared bytes. */
+function sharedBlob(bytes: SharedArrayBuffer): Blob {
+  return new Blob([new Uint8Array(bytes)]);
+}
+
+export default async function handle(task: WorkerTask): Promise<UnitReply | SplitReply> {
+  try {
+    if (task.kind === 'csv-split') {
+      const blob = await blobOf(task.source);
+      const bytes = new Uint8Array(await blob.slice(task.start, task.end).arrayBuffer());
+      return { ok: true, value: splitInterval(bytes, task.start) };
+    }
+    if (task.crashForTest) setTimeout(() => process.exit(70), 5);
+    const reader = await readerOf(task.source, task.fragment.format, task.fragment.schema, task.reader ?? {});
+    const r = await runUnit(task.fragment, reader, {
+      ...('rowGroups' in task.unit ? { rowGroups: task.unit.rowGroups } : { csv: task.unit.csv }),
+      ...(task.batchRows !== undefined ? { batchRows: task.batchRows } : {}),
+    });
+    if (task.crashForTest) await new Promise((resolve) => setTimeout(resolve, 1000));
+    return { ok: true, value: { ...r, threadId } };
+  } catch (err) {
+    return { ok: false, error: serializeError(err) };
+  }
+}
