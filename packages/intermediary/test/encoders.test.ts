@@ -12,12 +12,8 @@ import {
   tableFromIPC,
   vectorFromArray,
 } from 'apache-arrow';
-import {
-  arrowSchemaOf,
-  createResultEncoder,
-  resultFormatOf,
-  type ResultFormatName,
-} from '@pushdown/intermediary';
+import { arrowSchemaOf } from '@pushdown/engine';
+import { createResultEncoder, resultFormatOf, type ResultFormatName } from '@pushdown/intermediary';
 import { csvField } from '../src/encoders/csv-encoder';
 import { formatDays } from '../src/encoders/value-text';
 
