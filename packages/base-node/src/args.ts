@@ -33,7 +33,12 @@ With --calibrate-ms, one line before it:
 Logs go to stderr. SIGTERM or SIGINT shuts it down gracefully.`;
 
 export type ParsedArgs =
-  { help: true } | { help: false; options: BaseNodeOptions; /** 0 = no calibration. */ calibrateMs: number };
+  | { help: true }
+  | {
+      help: false;
+      options: BaseNodeOptions;
+      /** Set when --calibrate-ms asks for it. */ calibrateMs?: number;
+    };
 
 export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
   let values: Record<string, string | boolean | undefined>;
@@ -95,5 +100,5 @@ export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
     dataDir,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
   };
-  return { help: false, options, calibrateMs };
+  return { help: false, options, ...(calibrateMs > 0 ? { calibrateMs } : {}) };
 }

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (parsed.calibrateMs > 0) {
+  if (parsed.calibrateMs !== undefined) {
     // Before the servers exist, so nothing else competes for this process's CPU.
     const { calibrateCpu } = await import('./calibrate.js');
     process.stdout.write(`${JSON.stringify({ event: 'calibrated', ...calibrateCpu(parsed.calibrateMs) })}\n`);

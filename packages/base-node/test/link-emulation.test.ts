@@ -107,18 +107,23 @@ describe('link emulation on a base node', () => {
   };
 
   it('caps the HTTP object API and the Scan stream at the bandwidth (within 10%)', async () => {
+    // Unlimited, the same transfers take `base` ms: a loaded machine may make that the bound.
+    const base = await withNode('fast', {}, async (node, client) => ({
+      get: (await timeGet(node, 'x.csv')).ms,
+      scan: (await timeScan(client, ['k', 'g', 'v', 's'])).ms,
+    }));
     await withNode('bw', { linkBandwidthMbps: MBPS }, async (node, client) => {
       const get = await timeGet(node, 'x.csv');
       expect(get.bytes).toBeGreaterThan(3_000_000);
-      const getRate = get.bytes / (get.ms / 1000);
-      expect(getRate).toBeLessThanOrEqual(RATE * 1.1);
-      expect(getRate).toBeGreaterThan(RATE * 0.6);
+      // Never faster than the link (10% for the bucket's burst and timer slack) ...
+      expect(get.bytes / (get.ms / 1000)).toBeLessThanOrEqual(RATE * 1.1);
+      // ... and not much slower than the link or the unlimited run, whichever is slower.
+      expect(get.ms).toBeLessThan(Math.max((get.bytes / RATE) * 1000 * 1.1, base.get) + 200);
 
       const scan = await timeScan(client, ['k', 'g', 'v', 's']);
       expect(scan.bytes).toBeGreaterThan(3_000_000);
-      const scanRate = scan.bytes / (scan.ms / 1000);
-      expect(scanRate).toBeLessThanOrEqual(RATE * 1.1);
-      expect(scanRate).toBeGreaterThan(RATE * 0.5);
+      expect(scan.bytes / (scan.ms / 1000)).toBeLessThanOrEqual(RATE * 1.1);
+      expect(scan.ms).toBeLessThan((scan.bytes / RATE) * 1000 * 1.1 + base.scan + 200);
     });
   }, 30_000);
 

@@ -77,11 +77,9 @@ describe('CSV unit split points', () => {
           ]);
         const chained = chainedUnits(bytes, dataOffset, unitBytes);
         expect([unitBytes, chained.map((u) => [u.start, u.end])]).toEqual([unitBytes, want]);
-        // Units tile the data; each starts on the line a parser would count there.
-        for (const u of chained) {
-          const lfs = text.slice(dataOffset, u.start).split('\n').length - 1;
-          expect(u.line).toBe(2 + lfs);
-        }
+        // The first unit starts on the first data line; later ones leave it to the serial rerun.
+        if (chained.length > 0) expect(chained[0]!.line).toBe(2);
+        for (const u of chained.slice(1)) expect(u.line).toBe(-1);
       }
     });
   }

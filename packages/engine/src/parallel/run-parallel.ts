@@ -22,7 +22,7 @@ import { pruneRowGroups } from '../readers/parquet-pruning.js';
 import { batchBytes } from '../exec/arrow-columns.js';
 import { newMetrics } from '../exec/metrics.js';
 import { PartialAggregator } from '../exec/partial-aggregator.js';
-import type { ObjectSource, ScanUnit, ScanUnitTask, SplitReply, UnitOutcome, UnitReply } from './protocol.js';
+import type { ObjectSource, ScanUnit, ScanUnitTask, SplitReply, UnitReply } from './protocol.js';
 import type { ScanPool } from './scan-pool.js';
 
 export interface ParallelRunOptions {
@@ -89,15 +89,18 @@ export async function* executeParallel(
       if (options.signal?.aborted)
         throw new CancelledError(`fragment on ${fragment.table}/${fragment.object} cancelled`);
       const reply = await results[i]!;
-      if (!reply.ok) throw deserializeError(reply.error);
-      const u = reply.value;
-      if (!u.aligned) {
+      // A CSV unit that failed (its error would name a line the worker could not know) or that
+      // did not end on a record end: the serial path takes over from its start, and says why.
+      const csvRetry = 'csv' in units[i]! && (!reply.ok || !reply.value.aligned);
+      if (!reply.ok && !csvRetry) throw deserializeError(reply.error);
+      if (csvRetry) {
         if (!yielded) return false;
-        // Rows so far were right (every unit before this one ended on a record end); the rest
-        // of the object is read here, from this unit's start.
-        yield* serialTail(fragment, object, units[i]!, counters, remaining, options.reader ?? {});
+        // Rows so far were right (every unit before this one ended on a record end).
+        yield* serialTail(fragment, object, units, i, counters, remaining, options.reader ?? {});
         break;
       }
+      if (!reply.ok) throw deserializeError(reply.error);
+      const u = reply.value;
       threads.add(u.threadId);
       addCounters(counters, u.counters);
       if (u.filter) addMetrics(filterMetrics, u.filter);
@@ -210,20 +213,27 @@ async function planUnits(
   return null;
 }
 
-/** Rows of the object from `unit`'s start to its end, on this thread (the fallback). */
+/** Rows of the object from unit `from`'s start to its end, on this thread (the fallback). */
 async function* serialTail(
   fragment: Fragment,
   object: Blob,
-  unit: ScanUnit,
+  units: readonly ScanUnit[],
+  from: number,
   counters: ScanCounters,
   limit: number,
   readerOptions: OpenObjectOptions,
 ): AsyncGenerator<RecordBatch> {
-  if (!('csv' in unit)) return;
+  const first = units[0]!;
+  const unit = units[from]!;
+  if (!('csv' in unit) || !('csv' in first)) return;
+  // The line this unit starts on, for error messages: count the line feeds before it.
+  const before = Buffer.from(await object.slice(first.csv.start, unit.csv.start).arrayBuffer());
+  let line = first.csv.line;
+  for (let p = before.indexOf(0x0a); p >= 0; p = before.indexOf(0x0a, p + 1)) line++;
   const { runUnit } = await import('../exec/run-unit.js');
   const reader = openObject(object, fragment.format, fragment.schema, readerOptions);
   const r = await runUnit({ ...fragment, limit: Number.isFinite(limit) ? limit : null }, reader, {
-    csv: { start: unit.csv.start, end: object.size, line: unit.csv.line },
+    csv: { start: unit.csv.start, end: object.size, line },
   });
   addCounters(counters, r.counters);
   if (r.ipc) yield* tableFromIPC(r.ipc).batches;
