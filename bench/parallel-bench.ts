@@ -300,7 +300,7 @@ async function underQuota(cores: number): Promise<string> {
   }
 }
 
-/** Child: parallelism off, 'auto' (budget-capped) and forced 2, under the quota. */
+/** Child: Q6 with parallelism off, 'auto' (budget-capped) and forced 2, under the quota. */
 async function quotaChild(files: Record<ObjectFormat, string>): Promise<void> {
   const budget = readCpuBudget();
   const auto = resolveParallelism('auto', budget);
@@ -309,7 +309,7 @@ async function quotaChild(files: Record<ObjectFormat, string>): Promise<void> {
     `budget seen: ${budget.cores.toFixed(2)} cores (${budget.source}), auto parallelism = ${auto}`,
   ];
   try {
-    for (const w of WORKLOADS.filter((x) => x.name.startsWith('Q6') || x.name.startsWith('Q1'))) {
+    for (const w of WORKLOADS.filter((x) => x.name.startsWith('Q6'))) {
       const file = files[w.format];
       const off = await best(w, file, { parallelism: 1, force: false }, pool, null);
       const on = await best(w, file, { parallelism: auto, force: false }, pool, off.answer);

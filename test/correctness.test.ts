@@ -133,8 +133,9 @@ describeIfBuilt('correctness against DuckDB', () => {
         for (const n of parallel!.stats.nodes) expect(n.parallelism).toBeGreaterThanOrEqual(1);
         if (parallel!.stats.nodes.some((n) => n.parallelism === 2)) sawParallel = true;
       }
-      // The objects split into several units, so some scans did run on two workers.
-      expect(sawParallel).toBe(true);
+      // The Parquet objects have several row groups, so some scans did run on two workers (the
+      // CSV parts here are smaller than one 8 MiB unit: they show the serial fallback).
+      if (format === 'parquet') expect(sawParallel).toBe(true);
     },
     120_000,
   );

@@ -5,6 +5,7 @@
  * one unit or one CSV split census per task. Errors go back flattened, never thrown through
  * piscina, so their class and code survive.
  */
+import { open } from 'node:fs/promises';
 import { threadId, workerData } from 'node:worker_threads';
 import { serializeError } from '@pushdown/proto';
 import { runUnit } from '../exec/run-unit.js';
@@ -61,11 +62,31 @@ function sharedBlob(bytes: SharedArrayBuffer): Blob {
   return new Blob([new Uint8Array(bytes)]);
 }
 
+/**
+ * Bytes [start, end) of the object: shared bytes in place; a file by one positioned read (a
+ * file-backed Blob's reader costs several times more, see file-blob.ts).
+ */
+async function readRange(source: ObjectSource, start: number, end: number): Promise<Uint8Array> {
+  if (source.kind === 'bytes') return new Uint8Array(source.bytes, start, end - start);
+  const fh = await open(source.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(end - start);
+    let off = 0;
+    while (off < buf.length) {
+      const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off);
+      if (bytesRead === 0) break;
+      off += bytesRead;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    await fh.close();
+  }
+}
+
 export default async function handle(task: WorkerTask): Promise<UnitReply | SplitReply> {
   try {
     if (task.kind === 'csv-split') {
-      const blob = await blobOf(task.source);
-      const bytes = new Uint8Array(await blob.slice(task.start, task.end).arrayBuffer());
+      const bytes = await readRange(task.source, task.start, task.end);
       return { ok: true, value: splitInterval(bytes, task.start) };
     }
     if (task.crashForTest) setTimeout(() => process.exit(70), 5);

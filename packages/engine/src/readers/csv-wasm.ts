@@ -128,7 +128,11 @@ const MAX_IDLE = 4;
 export class CsvWasmInstance {
   /** An idle instance (a scan unit is short: instantiating per unit would show), or a new one. */
   static acquire(): CsvWasmInstance {
-    return idle.pop() ?? new CsvWasmInstance();
+    const reused = idle.pop();
+    if (!reused) return new CsvWasmInstance();
+    // The parser expects the zeroed memory of a fresh instance (bitmaps, offsets): give it that.
+    new Uint8Array(reused.memory.buffer, reused.base, Math.max(0, reused.highWater - reused.base)).fill(0);
+    return reused;
   }
 
   /** Give it back after a scan; its memory stays as grown, up to MAX_IDLE instances are kept. */
@@ -141,6 +145,8 @@ export class CsvWasmInstance {
   readonly maxBytes: number;
   private readonly base: number;
   private top: number;
+  /** End of the highest region ever handed out: what a reuse must zero. */
+  private highWater = 0;
 
   constructor() {
     const { module, manifest } = compileOnce();
@@ -170,6 +176,7 @@ export class CsvWasmInstance {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
+    if (end > this.highWater) this.highWater = end;
     return { ptr, bytes };
   }
 
