@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/generated/**',
       'packages/plugins/operators/**',
+      'packages/plugins/plugins/*/assembly/**',
       'data/**',
       'coverage/**',
     ],

@@ -9,7 +9,8 @@
  * With BENCH_QUOTA=0.5 (root, cgroup v1 or v2) the same run is repeated in a child process put
  * in a cgroup with that CPU quota: parallelism 'auto' must then pick 1 worker and be no slower
  * than parallelism off. Environment: BENCH_SF (1), BENCH_REPS (3), BENCH_WORKERS (CPUs, min 2),
- * BENCH_DATA (data/bench), BENCH_OUT (data/bench/parallel), BENCH_QUOTA (0.5; 0 skips).
+ * BENCH_DATA (data/bench), BENCH_OUT (data/bench/parallel), BENCH_QUOTA (0.5; 0 skips),
+ * BENCH_ONLY (comma list of workload name fragments, e.g. "Q6"; default all).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,11 @@ const DATA = resolve(env('BENCH_DATA', 'data/bench'));
 const OUT = resolve(env('BENCH_OUT', join(DATA, 'parallel')));
 const QUOTA = Number(env('BENCH_QUOTA', '0.5'));
 const CHILD = process.env.BENCH_PARALLEL_CHILD === '1';
+/** BENCH_ONLY: comma list of workload name fragments to run (e.g. "Q6"); default all. */
+const ONLY = env('BENCH_ONLY', '')
+  .split(',')
+  .map((s) => s.trim().toLowerCase())
+  .filter((s) => s !== '');
 
 interface Workload {
   name: string;
@@ -167,6 +173,7 @@ async function measure(files: Record<ObjectFormat, string>, workers: number): Pr
   const rows: Row[] = [];
   try {
     for (const w of WORKLOADS) {
+      if (ONLY.length > 0 && !ONLY.some((o) => w.name.toLowerCase().includes(o))) continue;
       const file = files[w.format];
       const serial = await best(w, file, { parallelism: 1, force: false }, pool, null);
       const workerMs: number[] = [];

@@ -9,7 +9,7 @@ import { partFileName } from '../src/gen/index.js';
 import { bytesOf, duck, genLineitem, makeTempDir, removeDir, source } from './gen-helpers.js';
 
 let root: string;
-const dirs = { a: '', b: '', seed2: '', parts: '', alone: '' };
+const dirs = { a: '', b: '', seed2: '', parts: '', alone: '', serialParts: '' };
 
 beforeAll(async () => {
   root = await makeTempDir('determinism');
@@ -17,7 +17,9 @@ beforeAll(async () => {
   await genLineitem(dirs.a);
   await genLineitem(dirs.b);
   await genLineitem(dirs.seed2, { seed: 2, formats: 'parquet' });
-  await genLineitem(dirs.parts, { parts: 3, formats: 'parquet,csv' });
+  // Parts on two generator threads here, on the main thread below: the files must not differ.
+  await genLineitem(dirs.parts, { parts: 3, formats: 'parquet,csv', threads: 2 });
+  await genLineitem(dirs.serialParts, { parts: 3, formats: 'parquet,csv', threads: 1 });
   await genLineitem(dirs.alone, { parts: 3, onlyParts: [2], formats: 'parquet,csv' });
 });
 afterAll(() => removeDir(root));
@@ -96,6 +98,20 @@ describe('lineitem determinism', () => {
     expect(ranges[0]!.lo).toBe(1);
     expect((ranges[0]!.hi as number) < (ranges[1]!.lo as number)).toBe(true);
     expect((ranges[1]!.hi as number) < (ranges[2]!.lo as number)).toBe(true);
+  });
+
+  it('parts written by 2 threads are byte-identical to parts written by 1', async () => {
+    for (const p of [0, 1, 2]) {
+      for (const ext of ['parquet', 'csv'] as const) {
+        const name = partFileName('lineitem', p, 3, ext);
+        const [two, one] = await Promise.all([
+          bytesOf(join(dirs.parts, name)),
+          bytesOf(join(dirs.serialParts, name)),
+        ]);
+        expect(two.length).toBeGreaterThan(0);
+        expect(two.equals(one)).toBe(true);
+      }
+    }
   });
 
   it('a part generated alone is byte-identical to the same part generated with the others', async () => {

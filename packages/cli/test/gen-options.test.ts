@@ -1,4 +1,5 @@
 /** The validator's messages are part of the CLI's contract: pinned here. */
+import { readCpuBudget } from '@pushdown/engine';
 import { InvalidArgumentError } from '@pushdown/proto';
 import { GEN_DEFAULTS, resolveGenOptions, type GenOptionsInput } from '../src/gen/index.js';
 
@@ -17,6 +18,7 @@ describe('resolveGenOptions', () => {
       compression: 'zstd',
       rowGroupSize: GEN_DEFAULTS.rowGroupSize,
       batchRows: GEN_DEFAULTS.batchRows,
+      threads: readCpuBudget().threads,
     });
   });
 
@@ -59,6 +61,8 @@ describe('resolveGenOptions', () => {
       'unknown compression "gzip"; valid compressions: zstd, snappy, none',
     ],
     ['parts zero', { parts: 0 }, 'parts must be a positive integer (got 0)'],
+    ['threads zero', { threads: 0 }, 'threads must be a positive integer (got 0)'],
+    ['threads too many', { threads: 300 }, 'threads must be <= 256 (got 300)'],
     ['parts fractional', { parts: '1.5' }, 'parts must be a positive integer (got "1.5")'],
     [
       'parts beyond orders',
@@ -73,7 +77,7 @@ describe('resolveGenOptions', () => {
     [
       'unknown option',
       { colour: 'red' },
-      'unknown option "colour"; valid options: table, sf, formats, outDir, parts, onlyParts, seed, compression, rowGroupSize, batchRows',
+      'unknown option "colour"; valid options: table, sf, formats, outDir, parts, onlyParts, seed, compression, rowGroupSize, batchRows, threads',
     ],
   ];
   it.each(cases)('rejects %s', (_name, patch, message) => {

@@ -1,13 +1,71 @@
 /**
- * WASM operators and plugins. Built-in operators live in `operators/<name>/` (AssemblyScript
- * source and `manifest.json`); `npm run build` compiles them to `build/<name>.wasm` with a
- * published manifest beside each (SHA-256 filled in).
+ * WASM operators and plugins. Built-in operators live in `operators/<name>/`, example plugins in
+ * `plugins/<name>/` (AssemblyScript source and `manifest.json`); `npm run build` compiles both to
+ * `build/<name>.wasm` with a published manifest beside each (SHA-256 filled in) and writes the
+ * registry index `registry/index.json`.
  *
  * @example
  * const bytes = await readFile(operatorWasmPath('filter'));
+ * const plugin = await verifyPlugin(loadRegistry().find('hash64')!.wasmPath);
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
+// ---- manifests ----
+export {
+  exportName,
+  manifestFunctions,
+  MANIFEST_LIMITS,
+  PLUGIN_ABI_VERSION,
+  PLUGIN_DATA_TYPES,
+  PLUGIN_KINDS,
+  PLUGIN_TIERS,
+  type PluginDataType,
+  type PluginExport,
+  type PluginFunction,
+  type PluginKind,
+  type PluginManifest,
+  type PluginPersist,
+  type PluginTier,
+} from './manifest-types.js';
+export { manifestProblems, validateManifest, type ValidateManifestOptions } from './manifest-validate.js';
+
+// ---- verification ----
+export {
+  moduleProblems,
+  resolvePluginFiles,
+  sha256Hex,
+  verifyPlugin,
+  type PluginFiles,
+  type VerifiedPlugin,
+} from './plugin-verify.js';
+export {
+  readWasmModuleInfo,
+  type ExternKind,
+  type WasmExport,
+  type WasmImport,
+  type WasmModuleInfo,
+} from './wasm-binary.js';
+
+// ---- registry and install folders ----
+export {
+  installPlugin,
+  listInstalledPlugins,
+  loadRegistry,
+  pluginInstallDir,
+  REGISTRY_INDEX_PATH,
+  removePlugin,
+  type InstalledPlugin,
+  type InstallOptions,
+  type InstallResult,
+  type Registry,
+  type RegistryEntry,
+} from './registry.js';
+
+// ---- the scalar-UDF ABI and a reference host ----
+export { columnBytes, PLUGIN_ARENA_BASE, scalarUdfSignature, TYPE_WIDTH } from './udf-abi.js';
+export { REFERENCE_UDFS, type ReferenceUdf } from './reference-udfs.js';
+export { instantiateUdf, type UdfColumn, type UdfInstance, type UdfResult } from './udf-host.js';
 
 // dist/index.js → package root; also right for src/index.ts under jest.
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
@@ -24,6 +82,10 @@ export function operatorWasmPath(name: string): string {
   return path;
 }
 
+/**
+ * The manifest fields the engine's operator loader reads. Operators list bare export names;
+ * `PluginManifest` is the full, validated shape (typed UDF exports, persist, ...).
+ */
 export interface OperatorManifest {
   name: string;
   version: string;

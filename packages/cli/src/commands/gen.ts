@@ -20,6 +20,7 @@ interface GenFlags {
   seed: string;
   compression: string;
   rowGroupSize: string;
+  threads?: string;
 }
 
 export function genCommand(ctx: CliContext): Command {
@@ -41,12 +42,17 @@ export function genCommand(ctx: CliContext): Command {
         .choices(PARQUET_COMPRESSIONS)
         .default(GEN_DEFAULTS.compression),
     )
-    .option('--row-group-size <rows>', 'rows per Parquet row group', String(GEN_DEFAULTS.rowGroupSize));
+    .option('--row-group-size <rows>', 'rows per Parquet row group', String(GEN_DEFAULTS.rowGroupSize))
+    .option(
+      '--threads <n>',
+      'worker threads writing parts side by side (needs --parts > 1; files do not change; default: the CPU budget)',
+    );
   cmd.addHelpText(
     'after',
     `
 Examples:
   $ pushdown gen --table lineitem --sf 0.1 --format parquet,csv --parts 4
+  $ pushdown gen --sf 1 --parts 4 --threads 2 -o data/sf1-4parts
   $ pushdown gen --sf 1 --format parquet --compression snappy --row-group-size 65536 -o data/sf1-snappy`,
   );
   cmd.action(async (flags: GenFlags) => {
@@ -61,6 +67,7 @@ Examples:
         compression: flags.compression,
         rowGroupSize: flags.rowGroupSize,
         ...(flags.only !== undefined ? { onlyParts: flags.only } : {}),
+        ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
         ...(flags.out !== undefined ? { outDir: flags.out } : {}),
       },
       { onProgress: (p) => bar.update(p), signal: ctx.signal },

@@ -10,6 +10,7 @@ import { experimentCommand } from './experiment.js';
 import { explainCommand } from './explain.js';
 import { genCommand } from './gen.js';
 import { lsCommand } from './ls.js';
+import { pluginsCommand } from './plugins.js';
 import { putCommand } from './put.js';
 import { queryCommand } from './query.js';
 import { startCommand } from './start.js';
@@ -44,6 +45,7 @@ Client commands find the intermediary via --addr, $PUSHDOWN_ADDR, or the running
     explainCommand(ctx),
     experimentCommand(ctx),
     composeCommand(ctx),
+    pluginsCommand(ctx),
   ];
   for (const c of commands) program.addCommand(c);
   const output = {

@@ -3,6 +3,7 @@
  * messages tests pin. Entry points (CLI, scripts) pass what the user typed; numbers may arrive
  * as strings and formats as a comma list, and everything is checked here, in one place.
  */
+import { readCpuBudget } from '@pushdown/engine';
 import { InvalidArgumentError, editDistance } from '@pushdown/proto';
 import { getTable } from './table-registry.js';
 
@@ -47,6 +48,11 @@ export interface GenOptions {
   readonly rowGroupSize: number;
   /** Rows generated and written per batch; bounds memory. */
   readonly batchRows: number;
+  /**
+   * Worker threads generating parts side by side (each part, all its formats, on one thread).
+   * Files do not depend on it; only `parts > 1` can use more than one. Default: the CPU budget.
+   */
+  readonly threads: number;
 }
 
 /** What callers may pass: everything but table and sf is optional; numbers may be strings. */
@@ -61,6 +67,7 @@ export interface GenOptionsInput {
   compression?: string;
   rowGroupSize?: number | string;
   batchRows?: number | string;
+  threads?: number | string;
 }
 
 /**
@@ -89,6 +96,7 @@ const OPTION_NAMES: readonly (keyof GenOptionsInput)[] = [
   'compression',
   'rowGroupSize',
   'batchRows',
+  'threads',
 ];
 
 /** Default output directory for a scale factor: `data/sf0.1`. */
@@ -151,6 +159,9 @@ export function resolveGenOptions(input: GenOptionsInput): GenOptions {
   }
   const rowGroupSize = positiveInt('rowGroupSize', input.rowGroupSize ?? GEN_DEFAULTS.rowGroupSize, 1024);
   const batchRows = positiveInt('batchRows', input.batchRows ?? GEN_DEFAULTS.batchRows, 1024);
+  const threads =
+    input.threads === undefined ? readCpuBudget().threads : positiveInt('threads', input.threads, 1);
+  if (threads > 256) throw new InvalidArgumentError(`threads must be <= 256 (got ${show(input.threads)})`);
   if (input.outDir !== undefined && input.outDir.trim() === '') {
     throw new InvalidArgumentError('outDir must be a non-empty path');
   }
@@ -165,6 +176,7 @@ export function resolveGenOptions(input: GenOptionsInput): GenOptions {
     compression: compression as ParquetCompression,
     rowGroupSize,
     batchRows,
+    threads,
   };
 }
 

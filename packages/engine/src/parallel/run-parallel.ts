@@ -15,7 +15,7 @@ import type { Fragment, FragmentStats, OperatorMetrics } from '../plan/fragment.
 import { CsvObjectReader } from '../readers/csv-reader.js';
 import { chainUnits, type CsvUnit, type IntervalSplit } from '../readers/csv-units.js';
 import { filePathOf } from '../readers/file-blob.js';
-import { newScanCounters, type ScanCounters } from '../readers/object-reader.js';
+import { newScanCounters, type ObjectReader, type ScanCounters } from '../readers/object-reader.js';
 import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
 import { ParquetObjectReader } from '../readers/parquet-reader.js';
 import { pruneRowGroups } from '../readers/parquet-pruning.js';
@@ -176,7 +176,22 @@ async function planUnits(
   options: ParallelRunOptions,
   counters: ScanCounters,
 ): Promise<ScanUnit[] | null> {
-  const reader = openObject(object, fragment.format, fragment.schema, options.reader ?? {});
+  const { reader, forget } = plannerReader(object, source, fragment, options.reader ?? {});
+  try {
+    return await planUnitsWith(reader, fragment, source, options, counters);
+  } catch (err) {
+    forget(); // a failed footer or header read is not remembered for the next query
+    throw err;
+  }
+}
+
+async function planUnitsWith(
+  reader: ObjectReader,
+  fragment: Fragment,
+  source: ObjectSource,
+  options: ParallelRunOptions,
+  counters: ScanCounters,
+): Promise<ScanUnit[] | null> {
   if (reader instanceof ParquetObjectReader) {
     const meta = await reader.metadata();
     const groups = meta.metadata.row_groups;
@@ -187,7 +202,7 @@ async function planUnits(
     const keep = pruneRowGroups(meta, fragment.filter, fragment.rowGroups);
     counters.rowGroupsTotal = fragment.rowGroups?.length ?? groups.length;
     counters.rowGroupsScanned = keep.length;
-    return keep.map((rg) => ({ rowGroups: [rg] }));
+    return rowGroupRanges(keep, Math.min(options.parallelism, options.pool.threads));
   }
   if (reader instanceof CsvObjectReader) {
     const { dataOffset, firstLine, unitBytes, size } = await reader.layout();
@@ -211,6 +226,53 @@ async function planUnits(
     return chainUnits(out, dataOffset, unitBytes, size, firstLine).map((csv: CsvUnit) => ({ csv }));
   }
   return null;
+}
+
+/**
+ * Tasks per worker a Parquet scan aims for. Each task pays a thread hop, a structured clone of
+ * the fragment and a result transfer (~9 ms measured at SF 1), so one task per row group wastes
+ * a tenth of a 2-core Q6; one task per worker leaves the fastest worker idle at the end when
+ * ranges cost unequal time (pruning, a busy core). Three each balances the two.
+ */
+export const TASKS_PER_WORKER = 3;
+
+/**
+ * The surviving row groups in contiguous runs, about TASKS_PER_WORKER per worker: each run is
+ * scanned in row group order by one worker, so batches, merges and rows come back exactly in
+ * the serial order.
+ */
+export function rowGroupRanges(keep: readonly number[], workers: number): ScanUnit[] {
+  const tasks = Math.max(1, Math.min(keep.length, Math.max(1, workers) * TASKS_PER_WORKER));
+  const out: ScanUnit[] = [];
+  for (let t = 0; t < tasks; t++) {
+    const from = Math.floor((t * keep.length) / tasks);
+    const to = Math.floor(((t + 1) * keep.length) / tasks);
+    if (to > from) out.push({ rowGroups: keep.slice(from, to) });
+  }
+  return out;
+}
+
+const PLANNER_READERS_MAX = 4;
+const plannerReaders = new Map<string, ObjectReader>();
+
+/**
+ * The reader units are planned with, kept per object (the source key names its content: path,
+ * size, mtime and inode): re-parsing an SF 1 footer costs ~20 ms of serial work per query.
+ */
+function plannerReader(
+  object: Blob,
+  source: ObjectSource,
+  fragment: Fragment,
+  readerOptions: OpenObjectOptions,
+): { reader: ObjectReader; forget: () => void } {
+  const key = `${source.key}\0${fragment.format}\0${JSON.stringify(fragment.schema)}\0${JSON.stringify(readerOptions)}`;
+  let r = plannerReaders.get(key);
+  if (!r) {
+    r = openObject(object, fragment.format, fragment.schema, readerOptions);
+    plannerReaders.set(key, r);
+    if (plannerReaders.size > PLANNER_READERS_MAX) plannerReaders.delete(plannerReaders.keys().next().value!);
+  }
+  return { reader: r, forget: () => plannerReaders.delete(key) };
 }
 
 /** Rows of the object from unit `from`'s start to its end, on this thread (the fallback). */

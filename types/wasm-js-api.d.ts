@@ -1,6 +1,7 @@
 // The part of the WebAssembly JavaScript API this project uses. TypeScript declares the API only
 // in its DOM and web-worker libs, and @types/node does not declare it, so these few lines say
-// what Node provides and we call. Extend them when new parts of the API are used.
+// what Node provides and we call. Extend them when new parts of the API are used. Packages
+// that call it list this folder in their tsconfig "include".
 declare namespace WebAssembly {
   type ImportExportKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
   type ExportValue = ((...args: never[]) => unknown) | Global | Memory | Table;

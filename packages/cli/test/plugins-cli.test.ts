@@ -1,0 +1,96 @@
+// `pushdown plugins ...` in process (runCli with captured streams): list, info, verify, add,
+// remove, bench, their errors and exit codes, and --help with examples for each subcommand.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../src/commands/program';
+import type { CliContext, OutputStream } from '../src/commands/context';
+
+function capture(): OutputStream & { text: () => string } {
+  let buf = '';
+  return {
+    write: (chunk: string | Uint8Array) => ((buf += chunk.toString()), true),
+    once: () => undefined,
+    text: () => buf,
+  };
+}
+
+let cwd: string;
+beforeEach(() => (cwd = mkdtempSync(join(tmpdir(), 'pushdown-plugins-cli-'))));
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+async function run(...argv: string[]) {
+  const stdout = capture();
+  const stderr = capture();
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    cwd,
+    signal: new AbortController().signal,
+    waitForShutdown: () => new Promise(() => {}),
+  };
+  const code = await runCli(['plugins', ...argv], ctx);
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+describe('pushdown plugins', () => {
+  it('lists registry plugins and built-in operators', async () => {
+    const r = await run('list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ hash64 +│ 0\.1\.0 +│ scalar-udf +│ registry +│/);
+    expect(r.stdout).toMatch(/│ filter +│ 0\.1\.0 +│ operator +│ built-in +│/);
+  });
+
+  it('shows typed functions in info', async () => {
+    const r = await run('info', 'geo');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('geo_distance_to(float64, float64, float64 const, float64 const) -> float64');
+    expect(r.stdout).toContain('limits:    1024 pages (64 MiB), 5000 ms per call');
+  });
+
+  it('verifies by name and by path, and fails on a missing plugin with NOT_FOUND', async () => {
+    expect((await run('verify', 'hash64')).stdout).toMatch(
+      /^ok: hash64 0\.1\.0 \(scalar-udf\) sha256 [0-9a-f]{64}/,
+    );
+    const missing = await run('verify', 'no_such_plugin');
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(
+      'error: no plugin "no_such_plugin" (not a path, not installed, not in the registry)',
+    );
+  });
+
+  it('adds into <data-dir>/plugins, lists it as installed, and removes it', async () => {
+    const add = await run('add', 'text_match', '--data-dir', 'node-b0');
+    expect(add.stdout).toBe(
+      `installed: text_match 0.1.0 → ${join(cwd, 'node-b0', 'plugins', 'text_match')}\n`,
+    );
+    expect((await run('add', 'text_match', '--data-dir', 'node-b0')).stdout).toMatch(/^already installed: /);
+    expect((await run('list', '--data-dir', 'node-b0')).stdout).toMatch(
+      /│ text_match +│ 0\.1\.0 +│ scalar-udf +│ installed +│/,
+    );
+    expect((await run('remove', 'text_match', '--data-dir', 'node-b0')).code).toBe(0);
+    const again = await run('remove', 'text_match', '--data-dir', 'node-b0');
+    expect(again.code).toBe(3);
+  });
+
+  it('benches a UDF against TypeScript and prints the table and summary', async () => {
+    const r = await run('bench', 'geo', '--fn', 'geo_distance', '--sizes', '1,1000', '--time', '5');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ geo_distance +│ +1000 │/);
+    expect(r.stdout).toMatch(
+      /geo_distance: per-call overhead \(1 row\) wasm [\d.]+ µs, ts [\d.]+ µs; per-row cost \(1000 rows\)/,
+    );
+    expect((await run('bench', 'geo', '--sizes', '0')).stderr).toContain(
+      '--sizes must be integers from 1 to 16000000',
+    );
+    expect((await run('bench', 'filter')).stderr).toContain(
+      'bench measures scalar UDFs; "filter" is of kind operator',
+    );
+  });
+
+  it.each(['list', 'info', 'verify', 'add', 'remove', 'bench'])('%s --help has examples', async (sub) => {
+    const r = await run(sub, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`$ pushdown plugins ${sub}`);
+  });
+});
