@@ -60,7 +60,9 @@ export async function writePartsInWorkers(
         }
       });
       // A crashed thread: its temp files may remain (named .<file>.tmp-*), the run fails.
-      w.on('error', (err) => stopAll(new ExecutionError(`a generator thread failed: ${err.message}`, { cause: err })));
+      w.on('error', (err) =>
+        stopAll(new ExecutionError(`a generator thread failed: ${err.message}`, { cause: err })),
+      );
       w.on('exit', () => resolve());
       if (run.signal?.aborted) onAbort();
       give();

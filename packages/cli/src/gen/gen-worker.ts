@@ -21,8 +21,10 @@ port.on('message', (m: ToGenWorker) => {
     return;
   }
   abort = new AbortController();
-  writer.write(m.range, (rows) => send({ type: 'rows', rows }), abort.signal).then(
-    (files) => send({ type: 'done', files }),
-    (err: unknown) => send({ type: 'error', error: serializeError(err) }),
-  );
+  writer
+    .write(m.range, (rows) => send({ type: 'rows', rows }), abort.signal)
+    .then(
+      (files) => send({ type: 'done', files }),
+      (err: unknown) => send({ type: 'error', error: serializeError(err) }),
+    );
 });

@@ -11,12 +11,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { writePartsInWorkers } from './gen-pool.js';
-import {
-  resolveGenOptions,
-  type GenOptions,
-  type GenOptionsInput,
-  type GenProgress,
-} from './options.js';
+import { resolveGenOptions, type GenOptions, type GenOptionsInput, type GenProgress } from './options.js';
 import { partRange } from './part-plan.js';
 import { getTable } from './table-registry.js';
 import { partWriter, type GeneratedFile } from './write-part.js';
@@ -84,7 +79,9 @@ export async function generateTable(
 
   if (options.threads > 1 && ranges.length > 1) {
     await writePartsInWorkers(options, ranges, { onRows, onPartDone, signal: hooks.signal });
-    files.sort((a, b) => a.part - b.part || options.formats.indexOf(a.format) - options.formats.indexOf(b.format));
+    files.sort(
+      (a, b) => a.part - b.part || options.formats.indexOf(a.format) - options.formats.indexOf(b.format),
+    );
   } else {
     const writer = partWriter(table, options);
     for (const range of ranges) onPartDone(await writer.write(range, onRows, hooks.signal));

@@ -32,7 +32,11 @@ export interface PartWriter {
 
 /** A writer that reuses one batch buffer and one filler for every part it writes. */
 export function partWriter(table: TableGenerator, options: GenOptions): PartWriter {
-  const batch = new ColumnBatch(table.schema, options.batchRows + table.maxRowsPerUnit, table.utf8BytesPerRow);
+  const batch = new ColumnBatch(
+    table.schema,
+    options.batchRows + table.maxRowsPerUnit,
+    table.utf8BytesPerRow,
+  );
   const filler = table.open(options.sf, options.seed);
   return {
     async write(range, onRows, signal) {
