@@ -5,7 +5,7 @@
  * The same rules are written as JSON Schema in `schema/manifest.schema.json`; a test keeps the two
  * in agreement.
  */
-import { PluginError } from '@pushdown/proto';
+import { PluginError, editDistance } from '@pushdown/proto';
 import {
   MANIFEST_LIMITS,
   PLUGIN_ABI_VERSION,
@@ -274,18 +274,6 @@ function closest(word: string, known: readonly string[]): string | undefined {
     if (d < bestDist) [best, bestDist] = [k, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,7 +3,7 @@
  * source and the path of the offending key (`quick.yaml: sweep.cpus[2] must be ...`), and an
  * unknown key names the key that was probably meant. Tests pin these messages.
  */
-import { InvalidArgumentError } from '@pushdown/proto';
+import { InvalidArgumentError, editDistance } from '@pushdown/proto';
 import { PLACEMENT_NAMES, type PlacementName } from '../client/options.js';
 import { Q1_SQL, Q6_SQL } from '../demo/tpch-queries.js';
 import {
@@ -290,18 +290,6 @@ function closest(key: string, known: readonly string[]): string | undefined {
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 function isObject(v: unknown): v is Obj {

@@ -3,6 +3,7 @@
  * with a message that names the path, what is expected, and what it got
  * (`baseNodes[1].cpus must be a number > 0 (got "half")`).
  */
+import { editDistance } from '@pushdown/proto';
 
 /** Throws with a message; the validator prefixes the source file. */
 export type Fail = (message: string) => never;
@@ -105,16 +106,4 @@ export function closest(key: string, known: readonly string[]): string | undefin
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -4,12 +4,7 @@
  * straight from buffers with `makeData` (never `vectorFromArray`, which is slow on strings).
  */
 import {
-  Bool,
-  DateDay,
   Field as ArrowField,
-  Float64,
-  Int32,
-  Int64,
   makeData,
   RecordBatch,
   Schema as ArrowSchema,
@@ -18,29 +13,20 @@ import {
   Utf8,
   type Data,
   type DataType as ArrowDataType,
+  type DateDay,
+  type Float64,
+  type Int32,
+  type Int64,
 } from 'apache-arrow';
 import { InvalidArgumentError } from '@pushdown/proto';
 import type { DataType, Field, Schema } from '../plan/types.js';
+import { arrowTypeOf } from '../readers/arrow-schema.js';
 
 /** A single SQL value in JS: int64 as bigint, date32 as days, NULL as null. */
 export type JsValue = number | bigint | string | boolean | null;
 
-export function arrowType(t: DataType): ArrowDataType {
-  switch (t) {
-    case 'bool':
-      return new Bool();
-    case 'int32':
-      return new Int32();
-    case 'int64':
-      return new Int64();
-    case 'float64':
-      return new Float64();
-    case 'date32':
-      return new DateDay();
-    case 'utf8':
-      return new Utf8();
-  }
-}
+/** The Arrow type of a logical type: the readers' one mapping. */
+export const arrowType: (t: DataType) => ArrowDataType = arrowTypeOf;
 
 /** The logical type of an Arrow column, or an InvalidArgumentError naming the column. */
 export function logicalType(t: ArrowDataType, column: string): DataType {
