@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ABI_VERSION, startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
+import { registryPlugins } from '@pushdown/engine';
 import { createBaseNodeClient, ERROR_CODE_METADATA_KEY, type BaseNodeClient } from '@pushdown/proto';
 import { collect, eventually, filesUnder, makeTempDir, putCall, removeDir, unaryCall } from './helpers';
 
@@ -60,9 +61,9 @@ describe('gRPC BaseNode object operations', () => {
       nodeId: 'obj-test',
       version: '0.1.0',
       abiVersion: ABI_VERSION,
-      operators: ['scan', 'filter', 'project', 'partial_aggregate'],
+      operators: ['scan', 'filter', 'project', 'partial_aggregate', 'udf'],
       formats: ['parquet', 'csv'],
-      plugins: [],
+      plugins: registryPlugins(),
       cpuQuota: 0.5,
       memoryLimitBytes: 0,
       httpUrl: node.httpUrl,

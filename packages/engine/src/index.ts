@@ -24,12 +24,13 @@ export type {
   Like,
   IsNull,
   Cast,
+  Call,
 } from './plan/expr.js';
-export { visitExpr, col, lit, bin, columnsOf, exprToString } from './plan/expr.js';
+export { visitExpr, col, lit, bin, columnsOf, pluginsOf, exprToString } from './plan/expr.js';
 export type { AggregateFn, AggregateCall, NamedExpr, PartialAggregate } from './plan/aggregate.js';
 export { partialStateColumns } from './plan/aggregate.js';
 export type { Fragment, FragmentStats, ObjectFormat, OperatorMetrics } from './plan/fragment.js';
-export { FRAGMENT_VERSION } from './plan/fragment.js';
+export { FRAGMENT_VERSION, fragmentPlugins } from './plan/fragment.js';
 export { parseSchemaJson, checkSchema, schemaToJson } from './plan/schema-json.js';
 
 // ---- sub-areas (each curates its own exports) ----

@@ -67,6 +67,15 @@ export { columnBytes, PLUGIN_ARENA_BASE, scalarUdfSignature, TYPE_WIDTH } from '
 export { REFERENCE_UDFS, type ReferenceUdf } from './reference-udfs.js';
 export { instantiateUdf, type UdfColumn, type UdfInstance, type UdfResult } from './udf-host.js';
 
+// ---- the sandbox: calls in worker threads with time, memory and output limits ----
+export { PluginSandbox, sandboxWorkerFile } from './sandbox/plugin-sandbox.js';
+export {
+  SANDBOX_DEFAULTS,
+  type PluginCallOptions,
+  type PluginSandboxOptions,
+} from './sandbox/sandbox-options.js';
+export { functionCatalog, udfInstance, type FunctionCatalog, type UdfFunction } from './function-catalog.js';
+
 // dist/index.js → package root; also right for src/index.ts under jest.
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
 

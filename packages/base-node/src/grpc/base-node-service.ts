@@ -1,4 +1,5 @@
 /** The pushdown.v1.BaseNode handlers, wired to a store and the node's identity. */
+import { registryPlugins } from '@pushdown/engine';
 import type { BaseNodeHandlers } from '@pushdown/proto';
 import { getObjectHandler, unary, ABI_VERSION, FORMATS, OPERATORS } from './object-handlers.js';
 import { toObjectInfo } from './object-info.js';
@@ -14,7 +15,7 @@ export function createBaseNodeHandlers(ctx: ServiceContext): BaseNodeHandlers {
       abiVersion: ABI_VERSION,
       operators: [...OPERATORS],
       formats: [...FORMATS],
-      plugins: [],
+      plugins: registryPlugins(),
       cpuQuota: ctx.cpuQuota,
       memoryLimitBytes: ctx.memoryLimitBytes,
       httpUrl: ctx.httpUrl(),

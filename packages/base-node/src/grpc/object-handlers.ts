@@ -12,7 +12,8 @@ import type { ServiceContext } from './service-context.js';
 import { abortOnCancel, writeMessage } from './stream-writes.js';
 
 export const ABI_VERSION = 1;
-export const OPERATORS = ['scan', 'filter', 'project', 'partial_aggregate'] as const;
+/** `udf`: fragments may call the scalar-UDF plugins listed in `Capabilities.plugins`. */
+export const OPERATORS = ['scan', 'filter', 'project', 'partial_aggregate', 'udf'] as const;
 export const FORMATS = ['parquet', 'csv'] as const;
 
 /** Wraps an async function as a unary handler; every error goes through toServiceError. */

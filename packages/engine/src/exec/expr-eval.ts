@@ -13,6 +13,7 @@ import type { OperatorHost } from '../wasm/operator-host.js';
 import { columnData, type JsValue } from './arrow-columns.js';
 import { comparisonType, inferExprType, isComparisonOp } from './expr-type.js';
 import { castValue, compareValues, foldArithmetic, likeToRegExp, parseDate } from './scalar-values.js';
+import { evalUdfCall, udfSignature } from './udf-call.js';
 import { konst, vec, WasmValues, type WConst, type WVal, type WVec } from './wasm-values.js';
 
 type CmpOp = keyof typeof CMP;
@@ -106,6 +107,11 @@ export class ExprEvaluator {
       }
       case 'cast':
         return this.cast(this.eval(e.arg), e.to, e);
+      case 'call': {
+        const fn = udfSignature(e);
+        const args = e.args.map((a, i) => this.coerce(this.eval(a), fn.args[i] ?? e.type));
+        return evalUdfCall(this.vals, e, fn, args);
+      }
     }
   }
 

@@ -130,5 +130,9 @@ export function inferExprType(expr: Expr, schema: Schema): DataType {
       if (!ok) throw new InvalidArgumentError(`cannot cast ${from} to ${c.to} in ${exprToString(c)}`);
       return c.to;
     },
+    call: (c) => {
+      for (const a of c.args) type(a);
+      return c.type;
+    },
   });
 }

@@ -7,3 +7,5 @@ export { PartialAggregator } from './partial-aggregator.js';
 export { FinalAggregator } from './final-aggregator.js';
 export { inferExprType } from './expr-type.js';
 export type { JsValue } from './arrow-columns.js';
+export { registryPlugins } from './udf-call.js';
+export type { PluginSummary } from './udf-call.js';

@@ -76,7 +76,20 @@ export interface Cast {
   readonly to: DataType;
 }
 
-export type Expr = ColumnRef | Literal | Binary | Not | Negate | Between | InList | Like | IsNull | Cast;
+/**
+ * A scalar UDF from plugin `plugin`, evaluated over whole batches by the plugin's module.
+ * `args` already have the manifest's argument types; `type` is the manifest's result type.
+ */
+export interface Call {
+  readonly kind: 'call';
+  readonly name: string;
+  readonly plugin: string;
+  readonly args: readonly Expr[];
+  readonly type: DataType;
+}
+
+export type Expr =
+  ColumnRef | Literal | Binary | Not | Negate | Between | InList | Like | IsNull | Cast | Call;
 export type ExprKind = Expr['kind'];
 
 /** A handler per expression kind; adding a kind fails to compile until every visitor handles it. */
@@ -114,6 +127,29 @@ export function columnsOf(e: Expr, out: string[] = []): string[] {
     like: (l) => void columnsOf(l.arg, out),
     isNull: (i) => void columnsOf(i.arg, out),
     cast: (c) => void columnsOf(c.arg, out),
+    call: (c) => c.args.forEach((a) => void columnsOf(a, out)),
+  });
+  return out;
+}
+
+/** Plugins an expression calls, in first-seen order. */
+export function pluginsOf(e: Expr, out: string[] = []): string[] {
+  const each = (...xs: readonly Expr[]): void => xs.forEach((x) => void pluginsOf(x, out));
+  visitExpr<void>(e, {
+    column: () => {},
+    literal: () => {},
+    binary: (b) => each(b.left, b.right),
+    not: (n) => each(n.arg),
+    negate: (n) => each(n.arg),
+    between: (b) => each(b.arg, b.low, b.high),
+    in: (i) => each(i.arg),
+    like: (l) => each(l.arg),
+    isNull: (i) => each(i.arg),
+    cast: (c) => each(c.arg),
+    call: (c) => {
+      if (!out.includes(c.plugin)) out.push(c.plugin);
+      each(...c.args);
+    },
   });
   return out;
 }
@@ -140,5 +176,6 @@ export function exprToString(e: Expr): string {
     like: (l) => `(${exprToString(l.arg)} ${l.negated ? 'NOT ' : ''}LIKE '${l.pattern.replace(/'/g, "''")}')`,
     isNull: (i) => `(${exprToString(i.arg)} IS ${i.negated ? 'NOT ' : ''}NULL)`,
     cast: (c) => `CAST(${exprToString(c.arg)} AS ${c.to.toUpperCase()})`,
+    call: (c) => `${c.name}(${c.args.map(exprToString).join(', ')})`,
   });
 }

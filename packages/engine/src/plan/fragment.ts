@@ -6,7 +6,7 @@
  * against `filter`), keep rows where `filter` is true, then either project `project` or
  * compute `aggregate` partially. JSON-encoded in `ScanRequest.fragment_json`.
  */
-import type { Expr } from './expr.js';
+import { pluginsOf, type Expr } from './expr.js';
 import type { NamedExpr, PartialAggregate } from './aggregate.js';
 import type { Schema } from './types.js';
 
@@ -60,4 +60,14 @@ export interface OperatorMetrics {
   bytesOut: number;
   bytesCopied: number;
   computeMs: number;
+}
+
+/** Plugins a fragment calls (scalar UDFs in its filter, outputs or aggregate), in first-seen order. */
+export function fragmentPlugins(fragment: Pick<Fragment, 'filter' | 'project' | 'aggregate'>): string[] {
+  const out: string[] = [];
+  if (fragment.filter) pluginsOf(fragment.filter, out);
+  for (const p of fragment.project ?? []) pluginsOf(p.expr, out);
+  for (const g of fragment.aggregate?.groupBy ?? []) pluginsOf(g.expr, out);
+  for (const a of fragment.aggregate?.aggregates ?? []) if (a.arg) pluginsOf(a.arg, out);
+  return out;
 }

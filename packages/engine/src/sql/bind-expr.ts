@@ -31,6 +31,7 @@ import {
   value,
 } from './bind-operators.js';
 import { bindCast } from './bind-cast.js';
+import { bindUdfCall, unknownFunctionError } from './bind-call.js';
 import type {
   AstAggregate,
   AstBinary,
@@ -302,9 +303,10 @@ function bindFunction(node: AstFunction, scope: BindScope): Bound {
     throw new PlanError(`EXISTS (subquery) is not supported yet${scope.src.at(at)}`);
   }
   if (node.over) throw new PlanError(`window functions are not supported yet${scope.src.at(at)}`);
-  throw new PlanError(
-    `function ${name}() is not supported${scope.src.at(at)}; supported functions: count, sum, avg, min, max, cast`,
-  );
+  const udf = scope.functions?.find(name);
+  if (!udf) throw unknownFunctionError(name, scope, at);
+  const bound = args.map((a) => bindValue(a, scope));
+  return bindUdfCall(udf, bound, scope, at);
 }
 
 function bindAggregate(node: AstAggregate, scope: BindScope): BoundValue {

@@ -3,6 +3,7 @@
  * (for error positions), which clause (for messages), and where aggregate calls go.
  */
 import { InvalidArgumentError, closestName } from '@pushdown/proto';
+import type { FunctionCatalog } from '@pushdown/plugins';
 import type { AggregateFn } from '../plan/aggregate.js';
 import type { ColumnRef, Expr } from '../plan/expr.js';
 import type { Field, Schema } from '../plan/types.js';
@@ -45,6 +46,8 @@ export interface BindScope {
   readonly clause: string;
   /** null where aggregates are not allowed (WHERE, GROUP BY, inside another aggregate). */
   readonly aggregates: AggregateSink | null;
+  /** Scalar UDFs callable by name (from the plugin registry). */
+  readonly functions?: FunctionCatalog;
   /** Where to look for names first when reporting positions. */
   readonly range?: SourceRange;
 }

@@ -4,6 +4,7 @@
  * in-memory one for tests and tools.
  */
 import { NotFoundError, PlanError } from '@pushdown/proto';
+import type { FunctionCatalog } from '@pushdown/plugins';
 import type { Schema } from '../plan/types.js';
 import { closestName } from './bind-scope.js';
 import type { SourceText } from './source-text.js';
@@ -11,6 +12,8 @@ import type { SourceText } from './source-text.js';
 export interface Catalog {
   tableSchema(name: string): Schema | undefined;
   tableNames(): string[];
+  /** Scalar UDFs callable in SQL; the plugin registry's when absent. */
+  readonly functions?: FunctionCatalog;
 }
 
 /**

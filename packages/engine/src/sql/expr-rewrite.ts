@@ -29,5 +29,6 @@ export function rewriteExpr(e: Expr, replace: (node: Expr) => Expr | undefined):
     like: (l) => Object.freeze({ ...l, arg: r(l.arg) }),
     isNull: (i) => Object.freeze({ ...i, arg: r(i.arg) }),
     cast: (c) => Object.freeze({ ...c, arg: r(c.arg) }),
+    call: (c) => Object.freeze({ ...c, args: Object.freeze(c.args.map(r)) }),
   });
 }

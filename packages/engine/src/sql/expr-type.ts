@@ -55,6 +55,11 @@ export function exprType(e: Expr, columns: ColumnTypes): ExprTypeInfo {
     like: (l) => bool(t(l.arg).nullable),
     isNull: () => bool(false),
     cast: (c) => ({ type: c.to, nullable: t(c.arg).nullable }),
+    // A plugin may return NULL for any row (e.g. a hash of NULL), so calls are always nullable.
+    call: (c) => {
+      c.args.forEach(t);
+      return { type: c.type, nullable: true };
+    },
   });
 }
 

@@ -37,6 +37,7 @@ import { resolveTable, type Catalog } from './catalog.js';
 import { exprKey, rewriteExpr } from './expr-rewrite.js';
 import { parseSelect } from './parse-select.js';
 import { SourceText } from './source-text.js';
+import { defaultFunctionCatalog } from './bind-call.js';
 
 /** Prefix of internal column names; user aliases may not contain `$`, so these never clash. */
 export const HIDDEN_SORT_PREFIX = '$sort';
@@ -48,8 +49,10 @@ export function parseSql(sql: string, catalog: Catalog): LogicalPlan {
   const { table, schema } = resolveTable(catalog, from.table!, from.db, src);
   const qualifiers = [table, from.table!, ...(from.as ? [from.as] : [])].map((q) => q.toLowerCase());
   const registry = new AggregateRegistry();
+  const functions = catalog.functions ?? defaultFunctionCatalog();
   const scope = (clause: string, aggregates: boolean): BindScope => ({
     src,
+    functions,
     table,
     qualifiers,
     schema,

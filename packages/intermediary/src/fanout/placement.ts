@@ -4,7 +4,8 @@
  *
  * Pushdown is opt-in and declared as data: a fragment is pushed only to a node whose
  * Capabilities list every operator it needs ("scan", plus "filter", "project",
- * "partial_aggregate" when it has them) and the object's format.
+ * "partial_aggregate", "udf" when it has them), the object's format, and every plugin its
+ * expressions call (same name and SHA-256 as the intermediary's own copy).
  *
  * The AUTO rule, per fragment, first match wins:
  *   1. the node cannot run the fragment              → NO_PUSHDOWN
@@ -16,7 +17,7 @@
  *      the raw object is no bigger than the Arrow the base would send, and the intermediary
  *      has the stronger CPU)
  */
-import type { Fragment } from '@pushdown/engine';
+import { fragmentPlugins, registryPlugins, type Fragment } from '@pushdown/engine';
 import { InvalidArgumentError } from '@pushdown/proto';
 import type { CatalogObject } from '../catalog/catalog.js';
 import type { BaseNodeRegistry, BaseNodeState } from '../catalog/base-node-registry.js';
@@ -36,6 +37,7 @@ export function requiredOperators(fragment: Pick<Fragment, 'filter' | 'project' 
   if (fragment.filter) ops.push('filter');
   if (fragment.project) ops.push('project');
   if (fragment.aggregate) ops.push('partial_aggregate');
+  if (fragmentPlugins(fragment).length > 0) ops.push('udf');
   return ops;
 }
 
@@ -49,6 +51,14 @@ export function pushdownObstacle(fragment: Fragment, node: BaseNodeState): strin
   }
   if (!caps.formats.includes(fragment.format)) {
     return `base node ${node.id} does not read ${fragment.format} (it reads ${caps.formats.join(', ') || 'nothing'})`;
+  }
+  // A plugin counts only if the node has the very module the intermediary planned with.
+  const mine = new Map(registryPlugins().map((p) => [p.name, p.sha256]));
+  const lacking = fragmentPlugins(fragment).filter(
+    (name) => !caps.plugins.some((p) => p.name === name && (!mine.has(name) || p.sha256 === mine.get(name))),
+  );
+  if (lacking.length > 0) {
+    return `base node ${node.id} does not have plugin ${lacking.map((n) => `"${n}"`).join(', ')} (it has ${caps.plugins.map((p) => p.name).join(', ') || 'none'})`;
   }
   return null;
 }

@@ -1,0 +1,100 @@
+/**
+ * The SQL-callable functions of the scalar-UDF plugins in a registry: what the binder resolves
+ * names against (types come from each manifest) and what the executor loads modules through.
+ * Modules are verified and compiled once per process and instantiated once (memory capped by
+ * the manifest); every call then runs over a whole batch.
+ */
+import { readFileSync } from 'node:fs';
+import { PluginError } from '@pushdown/proto';
+import { manifestFunctions, type PluginDataType, type PluginManifest } from './manifest-types.js';
+import { validateManifest } from './manifest-validate.js';
+import { moduleProblems, sha256Hex } from './plugin-verify.js';
+import { loadRegistry, type Registry, type RegistryEntry } from './registry.js';
+import { instantiateUdf, type UdfInstance } from './udf-host.js';
+import { readWasmModuleInfo } from './wasm-binary.js';
+
+/** One scalar function a plugin exports, as SQL sees it. */
+export interface UdfFunction {
+  /** The SQL name (the export name, lower-case). */
+  readonly name: string;
+  readonly plugin: string;
+  readonly version: string;
+  readonly sha256: string;
+  readonly args: readonly PluginDataType[];
+  readonly result: PluginDataType;
+  /** Argument positions that must be literals. */
+  readonly constArgs: readonly number[];
+  readonly description?: string;
+}
+
+export interface FunctionCatalog {
+  /** The function called `name` (case-insensitive), if any. */
+  find(name: string): UdfFunction | undefined;
+  /** Every function name, for "did you mean" messages. */
+  names(): string[];
+}
+
+/**
+ * Builds the catalog from the registry's scalar-UDF plugins. A name exported by two plugins
+ * resolves to the first in registry order.
+ *
+ * @example
+ * const fn = functionCatalog().find('hash64_utf8'); // { plugin: 'hash64', args: ['utf8'], result: 'int64', ... }
+ */
+export function functionCatalog(registry: Registry = loadRegistry()): FunctionCatalog {
+  const byName = new Map<string, UdfFunction>();
+  for (const entry of registry.plugins) {
+    if (entry.kind !== 'scalar-udf') continue;
+    const manifest = readManifest(entry);
+    for (const fn of manifestFunctions(manifest)) {
+      const name = fn.name.toLowerCase();
+      if (byName.has(name)) continue;
+      byName.set(name, {
+        name,
+        plugin: manifest.name,
+        version: manifest.version,
+        sha256: manifest.sha256,
+        args: fn.args,
+        result: fn.result,
+        constArgs: fn.constArgs ?? [],
+        ...(fn.description === undefined ? {} : { description: fn.description }),
+      });
+    }
+  }
+  return { find: (name) => byName.get(name.toLowerCase()), names: () => [...byName.keys()] };
+}
+
+function readManifest(entry: RegistryEntry): PluginManifest {
+  return validateManifest(JSON.parse(readFileSync(entry.manifestPath, 'utf8')));
+}
+
+const instances = new Map<string, UdfInstance>();
+
+/**
+ * The process-wide instance of scalar-UDF plugin `name` from the registry: verified (hash,
+ * imports, exports) and compiled on first use, then reused. Synchronous because the executor's
+ * expression evaluation is.
+ */
+export function udfInstance(name: string, registry?: Registry): UdfInstance {
+  const cached = instances.get(name);
+  if (cached) return cached;
+  const entry = (registry ?? loadRegistry()).find(name);
+  if (!entry || entry.kind !== 'scalar-udf') {
+    throw new PluginError(`scalar-UDF plugin "${name}" is not in this node's registry`, {
+      hint: 'run `pushdown plugins list` to see the installed plugins',
+    });
+  }
+  const manifest = readManifest(entry);
+  const bytes = new Uint8Array(readFileSync(entry.wasmPath));
+  const actual = sha256Hex(bytes);
+  if (actual !== manifest.sha256) {
+    throw new PluginError(
+      `plugin "${name}" refused: manifest.sha256 does not match the module (expected ${manifest.sha256}, got ${actual})`,
+    );
+  }
+  const problems = moduleProblems(manifest, readWasmModuleInfo(bytes, `plugin "${name}"`));
+  if (problems.length > 0) throw new PluginError(`plugin "${name}" refused: ${problems.join('; ')}`);
+  const instance = instantiateUdf(new WebAssembly.Module(bytes), manifest);
+  instances.set(name, instance);
+  return instance;
+}
