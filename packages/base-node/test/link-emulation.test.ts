@@ -38,7 +38,7 @@ describe('link stream', () => {
     expect(performance.now() - t0).toBeLessThan(40); // the sender is not held up by latency
     await stream.drain();
     expect(got.map(([i]) => i)).toEqual([0, 1, 2, 3, 4]);
-    for (const [, t] of got) expect(t).toBeGreaterThanOrEqual(49);
+    for (const [, t] of got) expect(t).toBeGreaterThanOrEqual(50); // never early
     expect(got.at(-1)![1]).toBeLessThan(50 + 150); // pipelined: not 5 x 50 ms
   });
 });

@@ -98,7 +98,13 @@ export class LinkStream {
   }
 }
 
+/**
+ * Waits until performance.now() >= t. Node's timers run on a millisecond clock and can fire up to
+ * a millisecond before performance.now() gets there; an emulated link must never deliver early,
+ * so it waits again for whatever is left.
+ */
 async function sleepUntil(t: number): Promise<void> {
-  const ms = t - performance.now();
-  if (ms > 0.5) await sleep(ms);
+  for (let ms = t - performance.now(); ms > 0; ms = t - performance.now()) {
+    await sleep(Math.max(1, Math.ceil(ms)));
+  }
 }
