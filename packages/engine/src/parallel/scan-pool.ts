@@ -44,7 +44,9 @@ export class ScanPool {
     };
     this.piscina = new Piscina({
       filename: workerFile(),
-      minThreads: 0,
+      // Keep the pool at full size: piscina then starts a replacement as soon as a worker dies,
+      // and tasks queued behind the dead worker run instead of waiting (seen to hang with 0).
+      minThreads: threads,
       maxThreads: threads,
       idleTimeout: options.idleTimeoutMs ?? 30_000,
       workerData: init,
