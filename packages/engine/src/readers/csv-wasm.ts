@@ -8,9 +8,9 @@
  * spec table, the float fix-up list and the per-column output buffers after the module's static
  * data, growing the memory as needed.
  */
-import { readFileSync } from 'node:fs';
-import { operatorManifest, operatorWasmPath, type OperatorManifest } from '@pushdown/plugins';
-import { PluginError, ResourceExhaustedError } from '@pushdown/proto';
+import type { OperatorManifest } from '@pushdown/plugins';
+import { adoptOperatorModule, loadOperatorModule } from '../wasm/module-loader.js';
+import { ResourceExhaustedError } from '@pushdown/proto';
 
 const PAGE = 65_536;
 
@@ -59,61 +59,19 @@ export const CsvTypeCode = {
   infer: 7,
 } as const;
 
-let compiled: { module: WebAssembly.Module; manifest: OperatorManifest } | null = null;
-
 /** The compiled parser, for a worker thread to receive instead of compiling its own. */
 export function compiledCsvModule(): WebAssembly.Module {
-  return compileOnce().module;
+  return loadOperatorModule('csv').module;
 }
 
 /** Use `module` (admitted and compiled on another thread, sent by postMessage). */
 export function adoptCsvModule(module: WebAssembly.Module): void {
-  compiled ??= { module, manifest: operatorManifest('csv') };
+  adoptOperatorModule('csv', module);
 }
 
+/** The parser module and its manifest, admitted once per thread by the operator host's loader. */
 function compileOnce(): { module: WebAssembly.Module; manifest: OperatorManifest } {
-  if (compiled) return compiled;
-  const manifest = operatorManifest('csv');
-  const module = new WebAssembly.Module(readFileSync(operatorWasmPath('csv')));
-  const declared = new Set(manifest.imports);
-  for (const imp of WebAssembly.Module.imports(module)) {
-    const name = `${imp.module}.${imp.name}`;
-    if (!declared.has(name))
-      throw new PluginError(`csv operator imports ${name}, which its manifest does not declare`);
-    if (name === 'env.memory' && imp.kind !== 'memory')
-      throw new PluginError('csv operator: env.memory must be a memory');
-  }
-  // A module that defines its own memory would escape the host's cap.
-  const bytes = readFileSync(operatorWasmPath('csv'));
-  if (definesMemory(bytes))
-    throw new PluginError('csv operator defines its own memory; operators must import env.memory');
-  compiled = { module, manifest };
-  return compiled;
-}
-
-/** True when the module has a memory section (id 5) with at least one entry. */
-function definesMemory(bytes: Uint8Array): boolean {
-  let p = 8;
-  const leb = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = bytes[p++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((b & 0x80) === 0) return result;
-    }
-  };
-  while (p < bytes.length) {
-    const id = bytes[p++]!;
-    const size = leb();
-    if (id === 5) {
-      const count = leb();
-      return count > 0;
-    }
-    p += size;
-  }
-  return false;
+  return loadOperatorModule('csv');
 }
 
 export interface CsvRegion {

@@ -10,6 +10,9 @@
 //   [5] data capacity (utf8)   [6] infer: candidate mask (1 bool, 2 int64, 4 float64, 8 date32)
 //   [7] infer: non-null values seen
 
+/** The operator ABI version this module speaks (the host refuses a mismatch). */
+export const ABI_VERSION: i32 = 1;
+
 const LF: u32 = 10;
 const CR: u32 = 13;
 const QUOTE: u32 = 34;
