@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { PluginError } from '@pushdown/proto';
 import { manifestFunctions, type PluginDataType, type PluginManifest } from './manifest-types.js';
 import { validateManifest } from './manifest-validate.js';
+import { findLibraryPlugin, libraryPlugins, type LibraryPlugin } from './plugin-library.js';
 import { moduleProblems, sha256Hex } from './plugin-verify.js';
-import { loadRegistry, type Registry, type RegistryEntry } from './registry.js';
+import type { Registry } from './registry.js';
 import { instantiateUdf, type UdfInstance } from './udf-host.js';
 import { readWasmModuleInfo } from './wasm-binary.js';
 
@@ -35,17 +36,20 @@ export interface FunctionCatalog {
 }
 
 /**
- * Builds the catalog from the registry's scalar-UDF plugins. A name exported by two plugins
- * resolves to the first in registry order.
+ * Builds the catalog from the scalar-UDF plugins this process can load (plugin-library.ts:
+ * shipped plus installed), or from `registry` when given. A name exported by two plugins
+ * resolves to the first in library order.
  *
  * @example
  * const fn = functionCatalog().find('hash64_utf8'); // { plugin: 'hash64', args: ['utf8'], result: 'int64', ... }
  */
-export function functionCatalog(registry: Registry = loadRegistry()): FunctionCatalog {
+export function functionCatalog(registry?: Registry): FunctionCatalog {
   const byName = new Map<string, UdfFunction>();
-  for (const entry of registry.plugins) {
-    if (entry.kind !== 'scalar-udf') continue;
-    const manifest = readManifest(entry);
+  const manifests = registry
+    ? registry.plugins.filter((e) => !e.builtin).map((e) => readManifest(e.manifestPath))
+    : libraryPlugins().map((p) => p.manifest);
+  for (const manifest of manifests) {
+    if (manifest.kind !== 'scalar-udf') continue;
     for (const fn of manifestFunctions(manifest)) {
       const name = fn.name.toLowerCase();
       if (byName.has(name)) continue;
@@ -64,27 +68,27 @@ export function functionCatalog(registry: Registry = loadRegistry()): FunctionCa
   return { find: (name) => byName.get(name.toLowerCase()), names: () => [...byName.keys()] };
 }
 
-function readManifest(entry: RegistryEntry): PluginManifest {
-  return validateManifest(JSON.parse(readFileSync(entry.manifestPath, 'utf8')));
+function readManifest(path: string): PluginManifest {
+  return validateManifest(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 const instances = new Map<string, UdfInstance>();
 
 /**
- * The process-wide instance of scalar-UDF plugin `name` from the registry: verified (hash,
- * imports, exports) and compiled on first use, then reused. Synchronous because the executor's
- * expression evaluation is.
+ * The process-wide instance of scalar-UDF plugin `name` (plugin-library.ts): verified (hash,
+ * imports, exports) and compiled on first use, then reused until the library hands out another
+ * module under that name. Synchronous because the executor's expression evaluation is.
  */
 export function udfInstance(name: string, registry?: Registry): UdfInstance {
+  const entry: LibraryPlugin | undefined = registry ? libraryEntry(registry, name) : findLibraryPlugin(name);
   const cached = instances.get(name);
-  if (cached) return cached;
-  const entry = (registry ?? loadRegistry()).find(name);
-  if (!entry || entry.kind !== 'scalar-udf') {
-    throw new PluginError(`scalar-UDF plugin "${name}" is not in this node's registry`, {
+  if (cached && entry && cached.manifest.sha256 === entry.manifest.sha256) return cached;
+  if (!entry || entry.manifest.kind !== 'scalar-udf') {
+    throw new PluginError(`scalar-UDF plugin "${name}" is not installed on this node`, {
       hint: 'run `pushdown plugins list` to see the installed plugins',
     });
   }
-  const manifest = readManifest(entry);
+  const manifest = entry.manifest;
   const bytes = new Uint8Array(readFileSync(entry.wasmPath));
   const actual = sha256Hex(bytes);
   if (actual !== manifest.sha256) {
@@ -97,4 +101,16 @@ export function udfInstance(name: string, registry?: Registry): UdfInstance {
   const instance = instantiateUdf(new WebAssembly.Module(bytes), manifest);
   instances.set(name, instance);
   return instance;
+}
+
+function libraryEntry(registry: Registry, name: string): LibraryPlugin | undefined {
+  const e = registry.find(name);
+  return (
+    e && {
+      manifest: readManifest(e.manifestPath),
+      wasmPath: e.wasmPath,
+      manifestPath: e.manifestPath,
+      origin: 'registry',
+    }
+  );
 }

@@ -62,6 +62,15 @@ export {
   type RegistryEntry,
 } from './registry.js';
 
+export {
+  configurePluginDirs,
+  findLibraryPlugin,
+  libraryPlugins,
+  pluginDirs,
+  refreshPluginLibrary,
+  type LibraryPlugin,
+} from './plugin-library.js';
+
 // ---- the scalar-UDF ABI and a reference host ----
 export { columnBytes, PLUGIN_ARENA_BASE, scalarUdfSignature, TYPE_WIDTH } from './udf-abi.js';
 export { REFERENCE_UDFS, type ReferenceUdf } from './reference-udfs.js';

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '@pushdown/proto';
 import {
-  loadRegistry,
+  libraryPlugins,
   manifestFunctions,
   udfInstance,
   type PluginFunction,
@@ -130,21 +130,15 @@ export interface PluginSummary {
   sha256: string;
 }
 
-let summaries: PluginSummary[] | undefined;
-
-/** The registry's plugins this process can load (none when the registry is not built); read once. */
+/**
+ * The plugins this process can load: shipped ones and those in its configured plugin folders
+ * (`configurePluginDirs`), built-in operators excluded.
+ */
 export function registryPlugins(): PluginSummary[] {
-  if (!summaries) {
-    try {
-      summaries = loadRegistry().plugins.map(({ name, version, kind, sha256 }) => ({
-        name,
-        version,
-        kind,
-        sha256,
-      }));
-    } catch {
-      summaries = [];
-    }
-  }
-  return summaries.map((p) => ({ ...p }));
+  return libraryPlugins().map(({ manifest: { name, version, kind, sha256 } }) => ({
+    name,
+    version,
+    kind,
+    sha256,
+  }));
 }
