@@ -45,9 +45,12 @@ const ONLY = env('BENCH_ONLY', '')
   .map((s) => s.trim().toLowerCase())
   .filter((s) => s !== '');
 
+/** The formats this bench generates (ObjectFormat also has plugin formats it does not). */
+type BenchFormat = Extract<ObjectFormat, 'parquet' | 'csv'>;
+
 interface Workload {
   name: string;
-  format: ObjectFormat;
+  format: BenchFormat;
   sql: string;
 }
 const WORKLOADS: Workload[] = [
@@ -78,9 +81,9 @@ const WORKLOADS: Workload[] = [
   { name: 'Q6 csv', format: 'csv', sql: Q6_SQL },
 ];
 
-async function ensureData(): Promise<Record<ObjectFormat, string>> {
+async function ensureData(): Promise<Record<BenchFormat, string>> {
   const dir = join(DATA, `sf${SF}-p1`);
-  const file = (f: ObjectFormat) => join(dir, partFileName('lineitem', 0, 1, f));
+  const file = (f: BenchFormat) => join(dir, partFileName('lineitem', 0, 1, f));
   if (!existsSync(file('parquet')) || !existsSync(file('csv'))) {
     console.error(`generating lineitem SF ${SF} in ${dir}`);
     await generateTable({
@@ -168,7 +171,7 @@ interface Row {
   units: number;
 }
 
-async function measure(files: Record<ObjectFormat, string>, workers: number): Promise<Row[]> {
+async function measure(files: Record<BenchFormat, string>, workers: number): Promise<Row[]> {
   const pool = new ScanPool({ threads: workers });
   const rows: Row[] = [];
   try {
@@ -311,7 +314,7 @@ async function underQuota(cores: number): Promise<string> {
 }
 
 /** Child: Q6 with parallelism off, 'auto' (budget-capped) and forced 2, under the quota. */
-async function quotaChild(files: Record<ObjectFormat, string>): Promise<void> {
+async function quotaChild(files: Record<BenchFormat, string>): Promise<void> {
   const budget = readCpuBudget();
   const auto = resolveParallelism('auto', budget);
   const pool = new ScanPool({ threads: 2 });

@@ -7,7 +7,8 @@ declare namespace WebAssembly {
   type ExportValue = ((...args: never[]) => unknown) | Global | Memory | Table;
   type Exports = Record<string, ExportValue>;
   type ImportValue = ExportValue | number | bigint;
-  type Imports = Record<string, Record<string, ImportValue>>;
+  type ModuleImports = Record<string, ImportValue>;
+  type Imports = Record<string, ModuleImports>;
 
   interface ModuleImportDescriptor {
     readonly module: string;

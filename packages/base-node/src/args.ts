@@ -24,6 +24,8 @@ Options:
   --calibrate-ms MS         before listening, spin MS ms and print the CPU fraction it got
   --parallelism N           worker threads per scan when the query does not say (default 0 =
                             auto: the CPU budget from the cgroup quota, --cpu-quota and the CPUs)
+  --plugin-dir DIR          installed plugins, loaded at start and written by InstallPlugin
+                            (default <data-dir>/plugins)
   --help                    show this help
 
 When listening it prints one JSON line to stdout:
@@ -60,6 +62,7 @@ export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
         'link-bandwidth-mbps': { type: 'string' },
         'calibrate-ms': { type: 'string' },
         parallelism: { type: 'string' },
+        'plugin-dir': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -90,6 +93,7 @@ export function parseBaseNodeArgs(argv: readonly string[]): ParsedArgs {
     parallelism: num('parallelism'),
     linkLatencyMs: num('link-latency-ms'),
     linkBandwidthMbps: num('link-bandwidth-mbps'),
+    pluginDir: str('plugin-dir'),
   };
   const calibrateMs = num('calibrate-ms') ?? 0;
   if (calibrateMs < 0 || calibrateMs > 60_000) {

@@ -37,5 +37,5 @@ export { calibrateCpu } from './calibrate.js';
 // ---- gRPC service ----
 export type { ServiceContext } from './grpc/service-context.js';
 export { createBaseNodeHandlers } from './grpc/base-node-service.js';
-export { ABI_VERSION, OPERATORS, FORMATS } from './grpc/object-handlers.js';
+export { ABI_VERSION, OPERATORS, FORMATS, readableFormats } from './grpc/object-handlers.js';
 export { BASE_NODE_VERSION } from './version.js';

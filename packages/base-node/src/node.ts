@@ -15,6 +15,7 @@ import {
   createGrpcServer,
   BASE_NODE_SERVICE_NAME,
 } from '@pushdown/proto';
+import { configurePluginDirs, pluginDirs } from '@pushdown/plugins';
 import { createBaseNodeHandlers } from './grpc/base-node-service.js';
 import { createObjectHttpServer } from './http/object-http-server.js';
 import { LinkThrottle } from './link/link-throttle.js';
@@ -41,6 +42,9 @@ export interface BaseNodeHandle {
 
 export async function startBaseNode(options: BaseNodeOptions): Promise<BaseNodeHandle> {
   const o = resolveBaseNodeOptions(options);
+  // Added to (not replacing) the folders this process already loads: tests run several nodes
+  // and an intermediary in one process, and each must still see its own plugins.
+  configurePluginDirs([...pluginDirs().filter((d) => d !== o.pluginDir), o.pluginDir]);
   const store = await ObjectStore.open({ dataDir: o.dataDir, maxObjectBytes: o.maxObjectBytes });
   const hostPart = o.host.includes(':') ? `[${o.host}]` : o.host;
 
@@ -65,6 +69,7 @@ export async function startBaseNode(options: BaseNodeOptions): Promise<BaseNodeH
       httpUrl: () => httpUrl,
       log: o.log,
       link,
+      pluginDir: o.pluginDir,
     }),
   );
   const health = addStandardServices(server, [BASE_NODE_SERVICE_NAME]);

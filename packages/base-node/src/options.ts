@@ -3,6 +3,7 @@
  * pin. Only the entry point (main.ts) reads argv and the environment; everything else takes
  * these options.
  */
+import { pluginInstallDir } from '@pushdown/plugins';
 import { InvalidArgumentError } from '@pushdown/proto';
 import { DEFAULT_MAX_OBJECT_BYTES } from './storage/object-store.js';
 
@@ -32,11 +33,18 @@ export interface BaseNodeOptions {
    * the cgroup quota, cpuQuota and the CPUs, whichever is smallest). Never above that budget.
    */
   readonly parallelism?: number;
+  /**
+   * Folder of installed plugins (default `<dataDir>/plugins`): loaded at start, written by
+   * BaseNode.InstallPlugin, read again after every install or removal.
+   */
+  readonly pluginDir?: string;
   /** Where log lines go (default: nowhere). */
   readonly log?: (line: string) => void;
 }
 
-export type ResolvedBaseNodeOptions = Required<BaseNodeOptions>;
+export type ResolvedBaseNodeOptions = Required<Omit<BaseNodeOptions, 'pluginDir'>> & {
+  readonly pluginDir: string;
+};
 
 export const DEFAULT_BASE_NODE_OPTIONS = Object.freeze({
   host: '127.0.0.1',
@@ -63,6 +71,7 @@ const KNOWN = [
   'linkLatencyMs',
   'linkBandwidthMbps',
   'parallelism',
+  'pluginDir',
   'log',
 ] as const;
 
@@ -82,6 +91,9 @@ export function resolveBaseNodeOptions(options: BaseNodeOptions): ResolvedBaseNo
   }
   // Cast before checking: every field is verified just below.
   const o = { ...DEFAULT_BASE_NODE_OPTIONS, ...stripUndefined(options) } as ResolvedBaseNodeOptions;
+  if (options.pluginDir !== undefined && (typeof options.pluginDir !== 'string' || options.pluginDir === '')) {
+    throw new InvalidArgumentError('options.pluginDir must be a non-empty path');
+  }
   if (typeof o.nodeId !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(o.nodeId)) {
     throw new InvalidArgumentError("options.nodeId must be 1 to 100 letters, digits, '.', '_' or '-'");
   }
@@ -118,7 +130,7 @@ export function resolveBaseNodeOptions(options: BaseNodeOptions): ResolvedBaseNo
   if (typeof o.log !== 'function') {
     throw new InvalidArgumentError('options.log must be a function');
   }
-  return o;
+  return { ...o, pluginDir: options.pluginDir ?? pluginInstallDir(o.dataDir) };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -3,7 +3,7 @@ import { service as healthService } from 'grpc-health-check';
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ABI_VERSION, startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
+import { ABI_VERSION, readableFormats, startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
 import { registryPlugins } from '@pushdown/engine';
 import { createBaseNodeClient, ERROR_CODE_METADATA_KEY, type BaseNodeClient } from '@pushdown/proto';
 import { collect, eventually, filesUnder, makeTempDir, putCall, removeDir, unaryCall } from './helpers';
@@ -62,7 +62,7 @@ describe('gRPC BaseNode object operations', () => {
       version: '0.1.0',
       abiVersion: ABI_VERSION,
       operators: ['scan', 'filter', 'project', 'partial_aggregate', 'udf'],
-      formats: ['parquet', 'csv'],
+      formats: readableFormats(), // parquet, csv, then jsonl when its plugin is built
       plugins: registryPlugins(),
       cpuQuota: 0.5,
       memoryLimitBytes: 0,

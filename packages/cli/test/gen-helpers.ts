@@ -2,7 +2,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateTable, type GenOptionsInput, type GenResult } from '../src/gen/index.js';
+import { generateTable, type GenHooks, type GenOptionsInput, type GenResult } from '../src/gen/index.js';
 
 export const SF = 0.01;
 
@@ -15,8 +15,12 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 /** Generates lineitem at SF 0.01 into `outDir`. */
-export function genLineitem(outDir: string, extra: Partial<GenOptionsInput> = {}): Promise<GenResult> {
-  return generateTable({ table: 'lineitem', sf: SF, formats: 'parquet,csv', outDir, ...extra });
+export function genLineitem(
+  outDir: string,
+  extra: Partial<GenOptionsInput> = {},
+  hooks: GenHooks = {},
+): Promise<GenResult> {
+  return generateTable({ table: 'lineitem', sf: SF, formats: 'parquet,csv', outDir, ...extra }, hooks);
 }
 
 export async function bytesOf(path: string): Promise<Buffer> {

@@ -1,7 +1,8 @@
-// CSV scan units: the streaming cutter (serial scans) and the interval census chained by the
-// coordinator (parallel scans) must find the same record ends as a brute-force parse, whatever
-// the quotes, line endings and unit size; then the parallel scan must give the serial rows.
-import { chainUnits, splitInterval, UnitCutter } from '@pushdown/engine';
+// CSV scan units: the streaming cutter (serial scans) and the per-grid-interval tasks of a
+// parallel scan (start found under a guessed quote parity, end found by a cutter while parsing,
+// guesses checked by chaining the intervals' quote parities) must find the same record ends as
+// a brute-force parse, whatever the quotes, line endings and unit size.
+import { gridPoints, unitStartAfter, UnitCutter } from '@pushdown/engine';
 
 const enc = new TextEncoder();
 
@@ -13,14 +14,13 @@ function bruteUnits(bytes: Uint8Array, dataOffset: number, unitBytes: number): [
     if (bytes[i] === 0x22) inQuote = !inQuote;
     else if (bytes[i] === 0x0a && !inQuote) recordEnds.push(i + 1);
   }
+  // E(g): just past the first record-ending LF at or past grid point g; unit k = [E(gk), E(gk+1)).
+  const cuts = [dataOffset];
+  for (let g = dataOffset + unitBytes; g < bytes.length; g += unitBytes)
+    cuts.push(recordEnds.find((e) => e - 1 >= g) ?? bytes.length);
+  cuts.push(bytes.length);
   const units: [number, number][] = [];
-  let s = dataOffset;
-  while (s < bytes.length) {
-    const grid = dataOffset + (Math.floor((s - dataOffset) / unitBytes) + 1) * unitBytes;
-    const end = recordEnds.find((e) => e - 1 >= grid) ?? bytes.length;
-    units.push([s, Math.min(end, bytes.length)]);
-    s = end;
-  }
+  for (let k = 0; k + 1 < cuts.length; k++) if (cuts[k + 1]! > cuts[k]!) units.push([cuts[k]!, cuts[k + 1]!]);
   return units;
 }
 
@@ -44,11 +44,32 @@ function streamedUnits(bytes: Uint8Array, dataOffset: number, unitBytes: number,
   return units;
 }
 
-function chainedUnits(bytes: Uint8Array, dataOffset: number, unitBytes: number) {
-  const splits = [];
-  for (let s = dataOffset; s < bytes.length; s += unitBytes)
-    splits.push(splitInterval(bytes.subarray(s, Math.min(bytes.length, s + unitBytes)), s));
-  return chainUnits(splits, dataOffset, unitBytes, bytes.length, 2);
+/**
+ * What the parallel tasks find: each grid interval's start under the guessed parity (even),
+ * rerun under the chained parity when the guess was wrong; its end by a cutter from that start.
+ */
+function taskUnits(bytes: Uint8Array, dataOffset: number, unitBytes: number) {
+  const units: [number, number][] = [];
+  let parity = 0;
+  let reruns = 0;
+  for (const [k, g] of gridPoints(dataOffset, unitBytes, bytes.length).entries()) {
+    const interval = bytes.subarray(g, Math.min(bytes.length, g + unitBytes));
+    let found = k === 0 ? { start: g, quotes: 0 } : unitStartAfter(interval, g, 0);
+    if (k > 0 && parity === 1) {
+      reruns++;
+      found = unitStartAfter(interval, g, 1);
+    }
+    let quotes = found.quotes;
+    if (found.start >= 0) {
+      const cutter = new UnitCutter(found.start, unitBytes, g + unitBytes);
+      cutter.feed(bytes.subarray(found.start), found.start);
+      const end = cutter.peek() ?? bytes.length;
+      if (end > found.start) units.push([found.start, end]);
+      quotes += Math.max(0, cutter.gridParity);
+    }
+    parity ^= quotes & 1;
+  }
+  return { units, reruns };
 }
 
 const CASES: Record<string, string> = {
@@ -64,7 +85,7 @@ const CASES: Record<string, string> = {
 
 describe('CSV unit split points', () => {
   for (const [name, text] of Object.entries(CASES)) {
-    test(`${name}: streamed, chained and brute-force units agree at every unit size`, () => {
+    test(`${name}: streamed, task-found and brute-force units agree at every unit size`, () => {
       const bytes = enc.encode(text);
       const dataOffset = text.indexOf('\n') + 1;
       for (const unitBytes of [1, 2, 3, 5, 8, 16, 1000]) {
@@ -75,12 +96,19 @@ describe('CSV unit split points', () => {
             piece,
             want,
           ]);
-        const chained = chainedUnits(bytes, dataOffset, unitBytes);
-        expect([unitBytes, chained.map((u) => [u.start, u.end])]).toEqual([unitBytes, want]);
-        // The first unit starts on the first data line; later ones leave it to the serial rerun.
-        if (chained.length > 0) expect(chained[0]!.line).toBe(2);
-        for (const u of chained.slice(1)) expect(u.line).toBe(-1);
+        const tasks = taskUnits(bytes, dataOffset, unitBytes);
+        expect([unitBytes, tasks.units]).toEqual([unitBytes, want]);
+        if (!text.includes('"')) expect(tasks.reruns).toBe(0);
       }
     });
   }
+});
+
+test('a quoted field across a grid point is found by the rerun, and only that task reruns', () => {
+  const text = `a\n"${'x\n'.repeat(10)}"\n1\n2\n`;
+  const bytes = enc.encode(text);
+  const tasks = taskUnits(bytes, 2, 8);
+  expect(tasks.units).toEqual(bruteUnits(bytes, 2, 8));
+  expect(tasks.reruns).toBeGreaterThan(0);
+  expect(tasks.reruns).toBeLessThan(gridPoints(2, 8, bytes.length).length - 1);
 });

@@ -27,6 +27,8 @@ Options:
   --memory-budget BYTES       bytes buffered per query (default 268435456; suffixes k, m, g allowed)
   --default-placement P       what PLACEMENT_AUTO runs as: auto, pushdown, no-pushdown (default auto)
   --catalog-refresh-ms MS     catalog refresh period, 0 = only on demand (default 30000)
+  --plugin-dir DIR            installed plugins: loaded at start, written by InstallPlugin
+                              (default: none, so only shipped plugins and no installs)
   --log-level LEVEL           debug, info, warn, error (default info; env PUSHDOWN_LOG_LEVEL)
   -h, --help                  show this help
 
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
         'memory-budget': { type: 'string' },
         'default-placement': { type: 'string' },
         'catalog-refresh-ms': { type: 'string' },
+        'plugin-dir': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       ...(values['catalog-refresh-ms'] !== undefined
         ? { catalogRefreshMs: parseInteger('--catalog-refresh-ms', values['catalog-refresh-ms']) }
         : {}),
+      ...(values['plugin-dir'] !== undefined ? { pluginDir: values['plugin-dir'] } : {}),
       logger,
     };
     validateIntermediaryOptions(input);

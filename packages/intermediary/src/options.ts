@@ -53,12 +53,18 @@ export interface IntermediaryOptions {
    * process's CPU budget, cgroup quota included).
    */
   parallelism?: number;
+  /**
+   * Folder of installed plugins: loaded at start (SQL binds their functions, NO_PUSHDOWN runs
+   * them) and written by Intermediary.InstallPlugin. Unset: only shipped plugins, no installs.
+   */
+  pluginDir?: string;
   /** Structured log sink (default: silent). */
   logger?: Logger;
 }
 
-export type ResolvedIntermediaryOptions = Required<Omit<IntermediaryOptions, 'spoolDir'>> & {
+export type ResolvedIntermediaryOptions = Required<Omit<IntermediaryOptions, 'spoolDir' | 'pluginDir'>> & {
   spoolDir: string | null;
+  pluginDir: string | null;
 };
 
 export const DEFAULT_INTERMEDIARY_OPTIONS = Object.freeze({
@@ -87,6 +93,7 @@ const KNOWN_KEYS = new Set([
   'catalogTimeoutMs',
   'parallelism',
   'spoolDir',
+  'pluginDir',
   'logger',
 ]);
 
@@ -169,6 +176,9 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
   if (options.spoolDir !== undefined && (typeof options.spoolDir !== 'string' || options.spoolDir === '')) {
     throw new InvalidArgumentError('options.spoolDir must be a non-empty string');
   }
+  if (options.pluginDir !== undefined && (typeof options.pluginDir !== 'string' || options.pluginDir === '')) {
+    throw new InvalidArgumentError('options.pluginDir must be a non-empty string');
+  }
   if (options.logger !== undefined && typeof options.logger !== 'function') {
     throw new InvalidArgumentError('options.logger must be a function');
   }
@@ -185,6 +195,7 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
     catalogTimeoutMs: o.catalogTimeoutMs,
     parallelism: o.parallelism,
     spoolDir: options.spoolDir ?? null,
+    pluginDir: options.pluginDir ?? null,
     logger: options.logger ?? (() => {}),
   };
 }

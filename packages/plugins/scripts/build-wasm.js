@@ -4,12 +4,13 @@
 //   <dir>/assembly/index.ts + <dir>/manifest.json  →  build/<name>.wasm
 // writes build/<name>.manifest.json with the module's SHA-256 filled in, and the registry index
 // registry/index.json (name, version, kind, sha256, description, paths) of everything built.
-// The compiler flags come from the manifest's "build.ascFlags"; every module imports its
-// memory (env.memory) from the host, as the ABI requires. Arguments name modules to build.
-import { createHash } from 'node:crypto';
+// The compiler flags are PLUGIN_ASC_FLAGS (src/plugin-build.ts, shared with `pushdown plugins
+// build`) plus the manifest's "build.ascFlags"; every module imports its memory (env.memory)
+// from the host, as the ABI requires. Arguments name modules to build. Runs after `tsc -b`
+// (see package.json), because it uses the compiled dist/plugin-build.js.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { main } from 'assemblyscript/asc';
+import { compileAssemblyScript, publishedManifest } from '../dist/plugin-build.js';
 
 const root = resolve(import.meta.dirname, '..');
 const buildDir = join(root, 'build');
@@ -52,31 +53,17 @@ for (const { name, dir } of sources) {
     continue;
   }
   const out = join(buildDir, `${name}.wasm`);
-  const flags = manifest.build?.ascFlags ?? [];
-  const args = [
-    entry,
-    '--outFile',
-    out,
-    '--importMemory',
-    '--runtime',
-    'stub',
-    '-O3',
-    '--noAssert',
-    ...flags,
-  ];
-  const { error, stderr } = await main(args, {});
-  if (error) {
+  let bytes;
+  try {
+    bytes = await compileAssemblyScript(entry, out, manifest.build?.ascFlags ?? []);
+  } catch (err) {
     failed = true;
-    console.error(`build-wasm: ${name} failed: ${error.message}\n${stderr.toString()}`);
+    console.error(`build-wasm: ${name} failed: ${err.message}`);
     continue;
   }
-  const bytes = readFileSync(out);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const { build: _build, ...published } = manifest;
-  writeFileSync(
-    join(buildDir, `${name}.manifest.json`),
-    JSON.stringify({ ...published, sha256 }, null, 2) + '\n',
-  );
+  const published = publishedManifest(manifest, bytes);
+  const { sha256 } = published;
+  writeFileSync(join(buildDir, `${name}.manifest.json`), JSON.stringify(published, null, 2) + '\n');
   console.log(`build-wasm: ${name}.wasm ${bytes.length} bytes sha256=${sha256.slice(0, 12)}…`);
 }
 

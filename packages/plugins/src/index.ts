@@ -65,11 +65,29 @@ export {
 export {
   configurePluginDirs,
   findLibraryPlugin,
+  libraryGeneration,
   libraryPlugins,
   pluginDirs,
   refreshPluginLibrary,
   type LibraryPlugin,
 } from './plugin-library.js';
+
+// ---- plugins sent as bytes (install by content hash) and built from AssemblyScript ----
+export {
+  installPluginUpload,
+  MAX_PLUGIN_MANIFEST_BYTES,
+  MAX_PLUGIN_MODULE_BYTES,
+  verifyPluginUpload,
+  type PluginUpload,
+  type VerifiedUpload,
+} from './plugin-upload.js';
+export {
+  buildPluginFolder,
+  compileAssemblyScript,
+  PLUGIN_ASC_FLAGS,
+  publishedManifest,
+  type BuiltPlugin,
+} from './plugin-build.js';
 
 // ---- the scalar-UDF ABI and a reference host ----
 export { columnBytes, PLUGIN_ARENA_BASE, scalarUdfSignature, TYPE_WIDTH } from './udf-abi.js';
@@ -84,6 +102,53 @@ export {
   type PluginSandboxOptions,
 } from './sandbox/sandbox-options.js';
 export { functionCatalog, udfInstance, type FunctionCatalog, type UdfFunction } from './function-catalog.js';
+
+// ---- WASI preview 1: an in-memory filesystem tailored to each module, snapshots, trace ----
+export {
+  DEFAULT_SCRATCH_LIMIT_BYTES,
+  WASI_MODULE,
+  WasiExit,
+  type HostCall,
+  type WasiHost,
+  type WasiOptions,
+} from './wasi/wasi-types.js';
+export { createWasiHost } from './wasi/wasi-host.js';
+export {
+  formatHostCall,
+  formatTraceSummary,
+  isFailedCall,
+  summarizeHostCalls,
+  traceImports,
+  type HostCallSummary,
+} from './wasi/wasi-trace.js';
+export { ERRNO as WASI_ERRNO, errnoName as wasiErrnoName } from './wasi/wasi-abi.js';
+export { unsupportedWasiImports, WASI_FUNCTIONS } from './wasi/wasi-signatures.js';
+export {
+  runWasiModule,
+  type RunWasiModuleOptions,
+  type RunWasiModuleResult,
+} from './wasi/run-wasi-module.js';
+export { decodeScratchSnapshot, encodeScratchSnapshot, scratchSize } from './wasi/scratch-snapshot.js';
+export { loadPersistedScratch, persistedScratchPath, savePersistedScratch } from './wasi/scratch-persist.js';
+
+// ---- format readers: plugins that read an object's format through WASI (format-reader ABI 1) ----
+export {
+  FORMAT_READER_ABI_VERSION,
+  FORMAT_READER_ENV,
+  FORMAT_READER_EXPORTS,
+  FORMAT_READER_STATUS,
+  FORMAT_READER_TYPES,
+  type ColumnDescriptor,
+} from './format-reader/format-reader-abi.js';
+export { formatReaderModule, type FormatReaderPlugin } from './format-reader/format-reader-module.js';
+export {
+  FORMAT_READER_DEFAULT_BATCH_ROWS,
+  readFormatSchema,
+  runFormatReader,
+  type FormatBatch,
+  type FormatField,
+  type FormatReaderOptions,
+} from './format-reader/run-format-reader.js';
 
 // dist/index.js → package root; also right for src/index.ts under jest.
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');

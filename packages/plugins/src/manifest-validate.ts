@@ -5,7 +5,7 @@
  * The same rules are written as JSON Schema in `schema/manifest.schema.json`; a test keeps the two
  * in agreement.
  */
-import { PluginError, editDistance } from '@pushdown/proto';
+import { PluginError, closestName, editDistance } from '@pushdown/proto';
 import {
   MANIFEST_LIMITS,
   PLUGIN_ABI_VERSION,
@@ -14,6 +14,7 @@ import {
   PLUGIN_TIERS,
   type PluginManifest,
 } from './manifest-types.js';
+import { unsupportedWasiImports, WASI_FUNCTIONS } from './wasi/wasi-signatures.js';
 
 export interface ValidateManifestOptions {
   /** A source manifest (before the build): `sha256` may be missing. */
@@ -159,7 +160,15 @@ export function manifestProblems(json: unknown, options: ValidateManifestOptions
       if (typeof imp !== 'string' || !IMPORT_RE.test(imp)) {
         say(`manifest.imports[${i}]`, 'must be "module.name", e.g. "env.memory"', imp);
       } else if (imports.includes(imp)) say(`manifest.imports[${i}]`, `repeats "${imp}"`);
-      else imports.push(imp);
+      else if (unsupportedWasiImports([imp]).length > 0) {
+        // The WASI host serves a fixed set of calls; refuse the rest here rather than at load.
+        const near = closestName(imp.slice(WASI_MODULE.length + 1), WASI_FUNCTIONS);
+        say(
+          `manifest.imports[${i}]`,
+          `names a WASI call the host does not provide${near ? ` (did you mean "${WASI_MODULE}.${near}"?)` : ''}`,
+          imp,
+        );
+      } else imports.push(imp);
     });
     if (!imports.includes('env.memory')) {
       say('manifest.imports', 'must include "env.memory": plugins use the memory the host gives them');

@@ -26,11 +26,20 @@ export interface LibraryPlugin {
 
 let dirs: readonly string[] = [];
 let cached: LibraryPlugin[] | undefined;
+// Bumped on every change, so caches built from the library (the SQL binder's function catalog)
+// can tell they are stale without being told one by one.
+let generation = 0;
 
 /** Folders of installed plugins, searched after the registry (later folders win on a name clash). */
 export function configurePluginDirs(folders: readonly string[]): void {
   dirs = [...folders];
   cached = undefined;
+  generation++;
+}
+
+/** Changes whenever the library may list other plugins (configure or refresh). */
+export function libraryGeneration(): number {
+  return generation;
 }
 
 /** The folders `configurePluginDirs` set. */
@@ -41,6 +50,7 @@ export function pluginDirs(): readonly string[] {
 /** Forget the cached listing (after `installPlugin` or `removePlugin`). */
 export function refreshPluginLibrary(): void {
   cached = undefined;
+  generation++;
 }
 
 /** Every loadable plugin, by name: registry first, installed plugins replacing same-named ones. */

@@ -14,6 +14,8 @@ import { exportName, manifestFunctions, type PluginManifest } from './manifest-t
 import { validateManifest } from './manifest-validate.js';
 import { PLUGIN_ARENA_BASE, scalarUdfSignature } from './udf-abi.js';
 import { readWasmModuleInfo, type WasmModuleInfo } from './wasm-binary.js';
+import { unsupportedWasiImports } from './wasi/wasi-signatures.js';
+import { WASI_MODULE } from './wasi/wasi-types.js';
 
 /** Where a plugin's two files are. */
 export interface PluginFiles {
@@ -135,6 +137,9 @@ export function moduleProblems(manifest: PluginManifest, info: WasmModuleInfo): 
     }
   }
   if (!importsMemory && info.definedMemories === 0) reasons.push('it does not import env.memory');
+  for (const name of unsupportedWasiImports(info.imports.map((i) => `${i.module}.${i.name}`))) {
+    reasons.push(`it imports ${WASI_MODULE}.${name}, a WASI call this host does not provide`);
+  }
   if (info.staticDataEnd > PLUGIN_ARENA_BASE) {
     reasons.push(
       `its static data ends at byte ${info.staticDataEnd}, above the host arena at ${PLUGIN_ARENA_BASE}`,

@@ -130,6 +130,48 @@ function textTest(test: (s: Uint8Array, p: Uint8Array) => boolean): ReferenceUdf
 
 const lowerAscii = (b: number): number => (b >= 65 && b <= 90 ? b | 32 : b);
 
+/** A utf8-returning function of one row's bytes (null when any argument row is null). */
+function textMap(map: (s: Uint8Array, consts: Uint8Array[]) => Uint8Array): ReferenceUdf {
+  return (args, rows) => {
+    const s = col(args, 0, 'utf8');
+    const consts = args.slice(1).map((_, k) => col(args, k + 1, 'utf8'));
+    const constNull = consts.some((c) => !isValid(c.validity, 0));
+    const constBytes = consts.map((c) => c.data.subarray(c.offsets[0]!, c.offsets[1]!));
+    const parts: Uint8Array[] = [];
+    const offsets = new Int32Array(rows + 1);
+    const validity = new Uint8Array((rows + 7) >>> 3);
+    let nullCount = 0;
+    for (let i = 0; i < rows; i++) {
+      if (constNull || !isValid(s.validity, i)) nullCount++;
+      else {
+        parts.push(map(s.data.subarray(s.offsets[i]!, s.offsets[i + 1]!), constBytes));
+        setBit(validity, i);
+      }
+      offsets[i + 1] = offsets[i]! + (isValid(validity, i) ? parts[parts.length - 1]!.length : 0);
+    }
+    const data = new Uint8Array(offsets[rows]!);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.length;
+    }
+    return { type: 'utf8', values: offsets, data, validity, nullCount };
+  };
+}
+
+function replaceAll(s: Uint8Array, [from, to]: Uint8Array[]): Uint8Array {
+  if (from!.length === 0) return s;
+  const buf = Buffer.from(s.buffer, s.byteOffset, s.length);
+  const out: Uint8Array[] = [];
+  let j = 0;
+  for (let k = buf.indexOf(from!, j); k >= 0; k = buf.indexOf(from!, j)) {
+    out.push(s.subarray(j, k), to!);
+    j = k + from!.length;
+  }
+  out.push(s.subarray(j));
+  return Buffer.concat(out);
+}
+
 /** The TypeScript equivalent of each example plugin function, keyed `<plugin>.<function>`. */
 export const REFERENCE_UDFS: Readonly<Record<string, ReferenceUdf>> = {
   'hash64.hash64_utf8': hashUtf8,
@@ -143,4 +185,6 @@ export const REFERENCE_UDFS: Readonly<Record<string, ReferenceUdf>> = {
   'text_match.ends_with': textTest(
     (s, p) => p.length <= s.length && p.every((b, j) => b === s[s.length - p.length + j]),
   ),
+  'text_match.upper_ascii': textMap((s) => s.map((b) => (b >= 97 && b <= 122 ? b & ~32 : b))),
+  'text_match.replace_all': textMap(replaceAll),
 };

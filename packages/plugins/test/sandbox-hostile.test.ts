@@ -151,9 +151,10 @@ const RUNTIME_CASES: RuntimeCase[] = [
   {
     plugin: 'recurse',
     rows: 8,
-    errorClass: PluginError,
-    code: ErrorCode.PLUGIN,
-    message: 'plugin "recurse" function "f" trapped: Maximum call stack size exceeded',
+    errorClass: ResourceExhaustedError,
+    code: ErrorCode.RESOURCES_EXHAUSTED,
+    message:
+      'plugin "recurse" function "f" exhausted the stack (too deep a recursion) and trapped: Maximum call stack size exceeded',
   },
   {
     plugin: 'out_of_bounds',

@@ -32,14 +32,26 @@ async function udf(plugin: string): Promise<UdfInstance> {
   return inst;
 }
 
+const decoder = new TextDecoder();
+
+/** Row i of a result: a bit for bool, the string's bytes (as latin1, so any bytes compare) for utf8. */
+function rowValue(r: UdfResult, i: number): unknown {
+  if (r.type === 'bool') return isValid(r.values as Uint8Array, i);
+  if (r.type === 'utf8') {
+    const offs = r.values as Int32Array;
+    return Buffer.from(r.data!.subarray(offs[i]!, offs[i + 1]!)).toString('latin1');
+  }
+  return r.values[i];
+}
+
 function expectSame(wasm: UdfResult, ts: UdfResult, rows: number, closeTo = false): void {
   expect(wasm.nullCount).toBe(ts.nullCount);
   for (let i = 0; i < rows; i++) {
     const valid = isValid(ts.validity, i);
     if (isValid(wasm.validity, i) !== valid) throw new Error(`row ${i}: validity differs`);
     if (!valid) continue;
-    const a = wasm.type === 'bool' ? isValid(wasm.values as Uint8Array, i) : wasm.values[i];
-    const b = ts.type === 'bool' ? isValid(ts.values as Uint8Array, i) : ts.values[i];
+    const a = rowValue(wasm, i);
+    const b = rowValue(ts, i);
     if (closeTo && typeof a === 'number' && typeof b === 'number') {
       if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(b))) throw new Error(`row ${i}: ${a} vs ${b}`);
     } else if (a !== b) throw new Error(`row ${i}: wasm ${String(a)} vs ts ${String(b)}`);
@@ -160,6 +172,55 @@ describe('text_match', () => {
     expect(bits(inst.call('contains', [s, utf8Column(['foo'])], 4))).toEqual([false, true, true, null]);
     expect(bits(inst.call('ends_with', [s, utf8Column(['foo'])], 4))).toEqual([false, true, true, null]);
     expect(inst.call('contains', [s, utf8Column(['x'], new Uint8Array([0]))], 4).nullCount).toBe(4);
+  });
+});
+
+describe('text_match utf8 results', () => {
+  const strings = (r: UdfResult, rows: number) =>
+    Array.from({ length: rows }, (_, i) => {
+      if (!isValid(r.validity, i)) return null;
+      const offs = r.values as Int32Array;
+      return decoder.decode(r.data!.subarray(offs[i]!, offs[i + 1]!));
+    });
+
+  it.each(SIZES)('upper_ascii matches TypeScript on %i rows', async (rows) => {
+    const rand = rng(rows + 11);
+    const args = [utf8Column(randomStrings(rand, rows), randomValidity(rand, rows, 0.1))];
+    await compare('text_match', 'upper_ascii', args, rows);
+  });
+
+  // '' keeps s; a longer `to` makes the result outgrow the host's first capacity guess, so
+  // the plugin asks for more room (a negative return) and is called again.
+  const REPLACEMENTS: [string, string][] = [
+    ['o', '0'],
+    ['a', 'xyzzy xyzzy xyzzy xyzzy xyzzy xyzzy xyzzy xyzzy'],
+    ['special', ''],
+    ['', 'never'],
+    ['ünï', 'u'],
+    ['aa', 'a'],
+  ];
+  it.each(REPLACEMENTS)('replace_all(s, %j, %j) matches TypeScript', async (from, to) => {
+    const rand = rng(from.length * 31 + to.length);
+    const rows = 4099;
+    const args = [
+      utf8Column(randomStrings(rand, rows), randomValidity(rand, rows, 0.1)),
+      utf8Column([from]),
+      utf8Column([to]),
+    ];
+    await compare('text_match', 'replace_all', args, rows);
+  });
+
+  it('answers known cases, nulls and the empty batch', async () => {
+    const inst = await udf('text_match');
+    const s = utf8Column(['héllo wörld', 'aaa', '', 'x'], new Uint8Array([0b0111]));
+    expect(strings(inst.call('upper_ascii', [s], 4), 4)).toEqual(['HéLLO WöRLD', 'AAA', '', null]);
+    const rep = (from: string, to: string, validity?: Uint8Array) =>
+      strings(inst.call('replace_all', [s, utf8Column([from]), utf8Column([to], validity)], 4), 4);
+    expect(rep('a', 'bb')).toEqual(['héllo wörld', 'bbbbbb', '', null]);
+    expect(rep('aa', 'a')).toEqual(['héllo wörld', 'aa', '', null]);
+    expect(rep('l', 'L', new Uint8Array([0]))).toEqual([null, null, null, null]);
+    const empty = inst.call('upper_ascii', [utf8Column([])], 0);
+    expect([...(empty.values as Int32Array)]).toEqual([0]);
   });
 });
 

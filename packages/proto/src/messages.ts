@@ -67,3 +67,41 @@ export type { ScanResponse, ScanResponse__Output } from './generated/pushdown/v1
 export type { ScanStats, ScanStats__Output } from './generated/pushdown/v1/ScanStats.js';
 export type { StageStats, StageStats__Output } from './generated/pushdown/v1/StageStats.js';
 export type { TableInfo, TableInfo__Output } from './generated/pushdown/v1/TableInfo.js';
+// Plugins installed at runtime (BaseNode.InstallPlugin/RemovePlugin, Intermediary.InstallPlugin/ListPlugins).
+export type {
+  InstallPluginRequest,
+  InstallPluginRequest__Output,
+} from './generated/pushdown/v1/InstallPluginRequest.js';
+export type {
+  InstallPluginResponse,
+  InstallPluginResponse__Output,
+} from './generated/pushdown/v1/InstallPluginResponse.js';
+export type {
+  RemovePluginRequest,
+  RemovePluginRequest__Output,
+} from './generated/pushdown/v1/RemovePluginRequest.js';
+export type {
+  RemovePluginResponse,
+  RemovePluginResponse__Output,
+} from './generated/pushdown/v1/RemovePluginResponse.js';
+export type {
+  ClusterInstallPluginRequest,
+  ClusterInstallPluginRequest__Output,
+} from './generated/pushdown/v1/ClusterInstallPluginRequest.js';
+export type {
+  ClusterInstallPluginResponse,
+  ClusterInstallPluginResponse__Output,
+} from './generated/pushdown/v1/ClusterInstallPluginResponse.js';
+export type {
+  NodePluginInstall,
+  NodePluginInstall__Output,
+} from './generated/pushdown/v1/NodePluginInstall.js';
+export type {
+  ListPluginsRequest,
+  ListPluginsRequest__Output,
+} from './generated/pushdown/v1/ListPluginsRequest.js';
+export type {
+  ListPluginsResponse,
+  ListPluginsResponse__Output,
+} from './generated/pushdown/v1/ListPluginsResponse.js';
+export type { ClusterPlugin, ClusterPlugin__Output } from './generated/pushdown/v1/ClusterPlugin.js';

@@ -1,20 +1,22 @@
 /** The pushdown.v1.BaseNode handlers, wired to a store and the node's identity. */
 import { registryPlugins } from '@pushdown/engine';
 import type { BaseNodeHandlers } from '@pushdown/proto';
-import { getObjectHandler, unary, ABI_VERSION, FORMATS, OPERATORS } from './object-handlers.js';
+import { getObjectHandler, unary, ABI_VERSION, OPERATORS, readableFormats } from './object-handlers.js';
 import { toObjectInfo } from './object-info.js';
+import { createPluginHandlers } from './plugin-handlers.js';
 import { putObjectHandler } from './put-object-handler.js';
 import { scanHandler } from './scan-handler.js';
 import type { ServiceContext } from './service-context.js';
 
 export function createBaseNodeHandlers(ctx: ServiceContext): BaseNodeHandlers {
+  const plugins = createPluginHandlers(ctx);
   return {
     Capabilities: unary(async () => ({
       nodeId: ctx.nodeId,
       version: ctx.version,
       abiVersion: ABI_VERSION,
       operators: [...OPERATORS],
-      formats: [...FORMATS],
+      formats: readableFormats(),
       plugins: registryPlugins(),
       cpuQuota: ctx.cpuQuota,
       memoryLimitBytes: ctx.memoryLimitBytes,
@@ -33,5 +35,7 @@ export function createBaseNodeHandlers(ctx: ServiceContext): BaseNodeHandlers {
       ctx.log(`deleted ${req.table}/${req.name}`);
       return { deleted: true };
     }),
+    InstallPlugin: unary((req) => plugins.install(req)),
+    RemovePlugin: unary((req) => plugins.remove(req)),
   };
 }

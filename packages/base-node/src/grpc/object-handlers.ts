@@ -1,6 +1,7 @@
 /** The unary object RPCs (Capabilities, List, Stat, Delete) and the GetObject stream. */
 import { createReadStream } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
+import { loadablePluginFormats } from '@pushdown/engine';
 import {
   InvalidArgumentError,
   toServiceError,
@@ -14,7 +15,13 @@ import { abortOnCancel, writeMessage } from './stream-writes.js';
 export const ABI_VERSION = 1;
 /** `udf`: fragments may call the scalar-UDF plugins listed in `Capabilities.plugins`. */
 export const OPERATORS = ['scan', 'filter', 'project', 'partial_aggregate', 'udf'] as const;
+/** Formats the engine reads itself; `readableFormats()` adds those a loadable plugin reads. */
 export const FORMATS = ['parquet', 'csv'] as const;
+
+/** What Capabilities lists: the built-in formats, then plugin formats (jsonl) whose plugin loads. */
+export function readableFormats(): string[] {
+  return [...FORMATS, ...loadablePluginFormats()];
+}
 
 /** Wraps an async function as a unary handler; every error goes through toServiceError. */
 export function unary<Req, Res>(fn: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {

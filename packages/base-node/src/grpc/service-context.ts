@@ -13,6 +13,8 @@ export interface ServiceContext {
   /** Known only once the HTTP server listens, hence a function. */
   httpUrl(): string;
   log(line: string): void;
+  /** Folder of installed plugins (InstallPlugin writes here); none: InstallPlugin is refused. */
+  readonly pluginDir?: string;
   /** Emulated link to the intermediary (Scan output goes through it when enabled). */
   readonly link?: LinkThrottle;
 }

@@ -21,7 +21,11 @@ export interface ObjectHttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const CONTENT_TYPES = { parquet: 'application/vnd.apache.parquet', csv: 'text/csv' } as const;
+const CONTENT_TYPES = {
+  parquet: 'application/vnd.apache.parquet',
+  csv: 'text/csv',
+  jsonl: 'application/jsonl',
+} as const;
 
 const HTTP_STATUS: Partial<Record<string, number>> = {
   [ErrorCode.INVALID_ARGUMENT]: 400,

@@ -28,8 +28,10 @@ export function parseFragment(json: string): Fragment {
   }
   validateName('table', f.table);
   validateName('object', f.object);
-  if (f.format !== 'parquet' && f.format !== 'csv') {
-    throw new InvalidArgumentError(`fragment format ${JSON.stringify(f.format)} is not parquet or csv`);
+  if (f.format !== 'parquet' && f.format !== 'csv' && f.format !== 'jsonl') {
+    throw new InvalidArgumentError(
+      `fragment format ${JSON.stringify(f.format)} is not parquet, csv or jsonl`,
+    );
   }
   checkSchema(f.schema, 'fragment schema');
   if (!Array.isArray(f.columns) || !f.columns.every((c) => typeof c === 'string')) {

@@ -1,8 +1,8 @@
 /**
  * Proves an object is what its format says before it is published: the engine's reader opens
- * it, reads its schema and row count. CSV has no footer, so it is scanned once in full, which
- * both counts its rows and surfaces a bad row as CorruptDataError at put time rather than at
- * the first query.
+ * it, reads its schema and row count. CSV and JSON Lines (read by the jsonl plugin) have no
+ * footer, so they are scanned once in full, which both counts rows and surfaces a bad row as
+ * CorruptDataError (naming the line) at put time rather than at the first query.
  */
 import { newScanCounters, openObject, type ObjectFormat, type Schema, openFileBlob } from '@pushdown/engine';
 import { CorruptDataError, isPushdownError } from '@pushdown/proto';
@@ -20,10 +20,11 @@ export async function inspectObject(
   signal?: AbortSignal,
 ): Promise<ObjectInspection> {
   try {
-    const reader = openObject(await openFileBlob(path), format, declared);
+    const reader = openObject(await openFileBlob(path), format, declared, { objectName: label });
     const schema = await reader.schema();
     let numRows = await reader.numRows();
-    if (numRows === null && format === 'csv') {
+    // No footer (CSV, JSON Lines): one full scan counts the rows and finds a bad line now.
+    if (numRows === null) {
       const counters = newScanCounters();
       const options = {
         columns: schema.map((f: { name: string }) => f.name),

@@ -40,14 +40,17 @@ export function validateName(kind: 'table' | 'object', value: unknown): string {
 /** The format given in a header ('' = infer from the name's extension). */
 export function resolveFormat(declared: string | undefined, name: string): ObjectFormat {
   const given = (declared ?? '').trim().toLowerCase();
-  if (given === 'parquet' || given === 'csv') return given;
+  if (given === 'parquet' || given === 'csv' || given === 'jsonl') return given;
   if (given !== '') {
-    throw new InvalidArgumentError(`unknown object format "${declared}"`, { hint: 'use parquet or csv' });
+    throw new InvalidArgumentError(`unknown object format "${declared}"`, {
+      hint: 'use parquet, csv or jsonl',
+    });
   }
   const lower = name.toLowerCase();
   if (lower.endsWith('.parquet')) return 'parquet';
   if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   throw new InvalidArgumentError(`cannot tell the format of object "${name}"`, {
-    hint: 'give the format (parquet or csv) or name the object *.parquet or *.csv',
+    hint: 'give the format (parquet, csv or jsonl) or name the object *.parquet, *.csv or *.jsonl',
   });
 }

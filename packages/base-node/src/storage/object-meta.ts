@@ -30,7 +30,7 @@ export function decodeMeta(text: string): ObjectMeta {
     typeof v.name === 'string' &&
     typeof v.size === 'number' &&
     typeof v.sha256 === 'string' &&
-    (v.format === 'parquet' || v.format === 'csv') &&
+    (v.format === 'parquet' || v.format === 'csv' || v.format === 'jsonl') &&
     typeof v.modifiedMs === 'number' &&
     (v.numRows === null || typeof v.numRows === 'number');
   if (!ok) throw new Error('sidecar is missing fields');

@@ -28,14 +28,14 @@ import { validateAddress } from './options.js';
 /** The size of each chunk message of a put (the server accepts up to 1 MiB). */
 export const PUT_CHUNK_BYTES = 1024 * 1024;
 
-export const OBJECT_FORMATS = ['parquet', 'csv'] as const;
+export const OBJECT_FORMATS = ['parquet', 'csv', 'jsonl'] as const;
 export type ObjectFormat = (typeof OBJECT_FORMATS)[number];
 
 export interface PutObjectOptions extends CallControl {
   table: string;
   /** Object name; default the file's base name. */
   name?: string;
-  /** Default: from the file extension (.parquet / .csv), else the node infers it. */
+  /** Default: from the file extension (.parquet / .csv / .jsonl), else the node infers it. */
   format?: ObjectFormat;
   /** Declared CSV schema: JSON array of {"name", "type"}. */
   schemaJson?: string;
@@ -168,6 +168,7 @@ export function inferFormat(file: string): ObjectFormat | undefined {
   const ext = extname(file).toLowerCase();
   if (ext === '.parquet' || ext === '.pq') return 'parquet';
   if (ext === '.csv' || ext === '.tbl') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   return undefined;
 }
 

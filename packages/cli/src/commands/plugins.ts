@@ -1,8 +1,11 @@
 /**
  * `pushdown plugins`: the plugin registry from the command line. `list`, `info` and `verify`
- * read the registry index and a node's install folder; `add` and `remove` change the install
- * folder `<data-dir>/plugins/` (plain files; base nodes load them in a later step); `bench`
- * compares a scalar UDF with its TypeScript equivalent.
+ * read the registry index and a node's install folder; `add` installs into the running
+ * topology through its intermediary (or, with `--data-dir` of no running topology, into that
+ * folder's plugins/), `list` shows the topology's plugins when one runs (see
+ * plugins/plugin-cluster-commands.ts); `remove` changes a local install folder; `new` and
+ * `build` write plugins (plugins/plugin-author-commands.ts); `bench` compares a scalar UDF
+ * with its TypeScript equivalent.
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
@@ -19,12 +22,26 @@ import {
 } from '@pushdown/plugins';
 import { InvalidArgumentError, NotFoundError } from '@pushdown/proto';
 import { formatBoxTable } from '../format/box-table.js';
+import { buildCmd, newCmd } from '../plugins/plugin-author-commands.js';
 import { functionSignature, PLUGIN_BENCH_DEFAULTS, runPluginBench } from '../plugins/plugin-bench.js';
+import {
+  builtPluginPath,
+  clusterAdd,
+  clusterList,
+  resolvePluginTarget,
+} from '../plugins/plugin-cluster-commands.js';
+import { pluginTraceCommand } from '../plugins/plugin-trace.js';
 import { dataDirOf, println, type CliContext } from './context.js';
 
 interface DirFlags {
   dataDir?: string;
 }
+
+interface TargetFlags extends DirFlags {
+  addr?: string;
+}
+
+const ADDR_HELP = 'intermediary of a running topology (default: $PUSHDOWN_ADDR, the topology in .pushdown)';
 
 const DATA_DIR_HELP = "a base node's data directory; plugins go to <dir>/plugins/ (default: .pushdown)";
 
@@ -39,12 +56,22 @@ Examples:
   $ pushdown plugins list
   $ pushdown plugins info geo
   $ pushdown plugins verify packages/plugins/build/hash64.wasm
-  $ pushdown plugins add my-udf/ --data-dir .pushdown/nodes/b0
-  $ pushdown plugins bench text_match --sizes 1,1000,1000000
-
-Calling UDFs from SQL and the sandbox (worker threads, time budgets) come next (issue 3).`,
+  $ pushdown plugins new my_fn && pushdown plugins build my_fn
+  $ pushdown plugins add my_fn            # into the running topology: intermediary + every base node
+  $ pushdown plugins add my-udf/ --data-dir .pushdown/nodes/b0   # a plain folder, nothing running
+  $ pushdown plugins bench text_match --sizes 1,1000,1000000`,
   );
-  const sub = [listCmd(ctx), infoCmd(ctx), verifyCmd(ctx), addCmd(ctx), removeCmd(ctx), benchCmd(ctx)];
+  const sub = [
+    listCmd(ctx),
+    infoCmd(ctx),
+    verifyCmd(ctx),
+    addCmd(ctx),
+    removeCmd(ctx),
+    benchCmd(ctx),
+    newCmd(ctx),
+    buildCmd(ctx),
+    pluginTraceCommand(ctx, (t, d) => locate(ctx, t, d)),
+  ];
   for (const c of sub) {
     c.exitOverride().configureOutput({
       writeOut: (s: string) => void ctx.stdout.write(s),
@@ -57,13 +84,18 @@ Calling UDFs from SQL and the sandbox (worker threads, time budgets) come next (
 
 function listCmd(ctx: CliContext): Command {
   return new Command('list')
-    .description('list the registry (example plugins, built-in operators) and the installed plugins')
+    .description(
+      "list the running topology's plugins (which hashes, which nodes), else the registry and a folder's",
+    )
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--addr <host:port>', ADDR_HELP)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ pushdown plugins list\n  $ pushdown plugins list --data-dir .pushdown/nodes/b0',
+      '\nExamples:\n  $ pushdown plugins list\n  $ pushdown plugins list --addr 127.0.0.1:50051\n  $ pushdown plugins list --data-dir .pushdown/nodes/b0',
     )
-    .action(async (flags: DirFlags) => {
+    .action(async (flags: TargetFlags) => {
+      const target = await resolvePluginTarget(ctx, flags);
+      if (target.kind === 'cluster') return clusterList(ctx, target.address);
       const rows: string[][] = [];
       for (const p of loadRegistry().plugins) {
         rows.push([
@@ -144,16 +176,37 @@ function verifyCmd(ctx: CliContext): Command {
 
 function addCmd(ctx: CliContext): Command {
   return new Command('add')
-    .description('verify a plugin and install it into <data-dir>/plugins/<name>/')
-    .argument('<path|name>', 'plugin folder, .wasm beside its manifest, or a registry plugin name')
+    .description(
+      'verify a plugin and install it on the running topology (intermediary, then every base node by hash), ' +
+        'or into <data-dir>/plugins/<name>/ when no topology runs there',
+    )
+    .argument('<path|name>', 'plugin folder (built), .wasm beside its manifest, or a registry plugin name')
     .option('--data-dir <dir>', DATA_DIR_HELP)
+    .option('--addr <host:port>', ADDR_HELP)
+    .option('--node <id...>', 'only these base nodes (default: all)')
     .option('--replace', 'replace an installed plugin of the same name with a different module')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ pushdown plugins add ./my-udf --data-dir .pushdown/nodes/b0\n  $ pushdown plugins add geo',
+      '\nExamples:\n  $ pushdown plugins add my_fn                  # after `pushdown plugins build my_fn`\n' +
+        '  $ pushdown plugins add geo --node b1 --addr 127.0.0.1:50051\n' +
+        '  $ pushdown plugins add ./my-udf/build --data-dir .pushdown/nodes/b0   # plain folder, nothing running',
     )
-    .action(async (src: string, flags: DirFlags & { replace?: boolean }) => {
-      const dest = pluginInstallDir(dataDirOf(ctx, flags.dataDir));
+    .action(async (arg: string, flags: TargetFlags & { replace?: boolean; node?: string[] }) => {
+      const target = await resolvePluginTarget(ctx, flags);
+      const src = existsSync(arg) ? builtPluginPath(arg) : arg;
+      if (target.kind === 'cluster') {
+        const path = existsSync(src) ? src : registryPath(src);
+        return clusterAdd(ctx, target.address, path, {
+          replace: flags.replace === true,
+          nodeIds: flags.node ?? [],
+        });
+      }
+      if (target.kind === 'none') {
+        throw new NotFoundError(`no running topology to install "${arg}" into`, {
+          hint: 'start one (`pushdown start --detach`), pass --addr HOST:PORT, or --data-dir DIR to install into DIR/plugins',
+        });
+      }
+      const dest = target.dir;
       const path = existsSync(src) ? src : registryPath(src);
       const r = await installPlugin(path, dest, { replace: flags.replace === true });
       const verb = { installed: 'installed', replaced: 'replaced', unchanged: 'already installed' }[r.status];

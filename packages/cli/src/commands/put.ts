@@ -33,7 +33,10 @@ export function putCommand(ctx: CliContext): Command {
     .addOption(
       new Option('--format <fmt>', 'object format (default: from the extension)').choices(OBJECT_FORMATS),
     )
-    .option('--schema <json>', 'CSV schema as a JSON array of {"name","type"} (default: inferred)')
+    .option(
+      '--schema <json>',
+      'CSV or JSON Lines schema as a JSON array of {"name","type"} (default: inferred)',
+    )
     .option('--overwrite', 'replace an existing object of the same name')
     .addOption(
       new Option('--timeout <ms>', 'give up after this many milliseconds per file').argParser(

@@ -53,6 +53,29 @@ export class ColumnBatch {
     this.length = 0;
   }
 
+  /**
+   * Keeps rows [from, from + count) and moves them to the front: a row group that starts in
+   * the middle of a unit (an order's lines span two groups) is filled from the unit's first
+   * row, then cut to its own rows.
+   */
+  keep(from: number, count: number): void {
+    if (from + count > this.length) throw new RangeError(`keep(${from}, ${count}) past ${this.length} rows`);
+    if (from > 0) {
+      for (const [c, col] of this.columns.entries()) {
+        if (this.schema[c]!.type !== 'utf8') {
+          const n = col as NumericColumn;
+          n.copyWithin(0, from, from + count);
+          continue;
+        }
+        const u = col as Utf8Column;
+        const base = u.offsets[from]!;
+        u.bytes.copyWithin(0, base, u.offsets[from + count]!);
+        for (let i = 0; i <= count; i++) u.offsets[i] = u.offsets[from + i]! - base;
+      }
+    }
+    this.length = count;
+  }
+
   int32(i: number): Int32Array {
     return this.columns[i] as Int32Array;
   }

@@ -39,12 +39,17 @@ export class CsvSink implements BatchSink {
   private readonly digits = new Uint8Array(24);
 
   private constructor(
-    private readonly file: AtomicFile,
+    private readonly fileOrNone: AtomicFile | undefined,
     private readonly schema: GenSchema,
   ) {}
 
   get path(): string {
     return this.file.path;
+  }
+
+  private get file(): AtomicFile {
+    if (!this.fileOrNone) throw new Error('this CSV encoder has no file');
+    return this.fileOrNone;
   }
 
   static async create(path: string, schema: GenSchema): Promise<CsvSink> {
@@ -64,6 +69,16 @@ export class CsvSink implements BatchSink {
     if (batch.length === 0) return;
     const bytes = this.encode(batch);
     await this.file.write(bytes);
+  }
+
+  /** Appends rows already encoded by `encode` (possibly by another CsvSink, in a worker). */
+  async writeEncoded(bytes: Uint8Array): Promise<void> {
+    await this.file.write(bytes);
+  }
+
+  /** An encoder with no file behind it (workers encode, the main thread writes). */
+  static encoder(schema: GenSchema): Pick<CsvSink, 'encode'> {
+    return new CsvSink(undefined, schema);
   }
 
   async close(): Promise<number> {

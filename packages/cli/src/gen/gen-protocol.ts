@@ -1,24 +1,21 @@
 /**
- * Messages between generateTable and its generator workers (gen-worker.ts), in one place. A
- * worker is handed one part at a time; it reports rows as batches are written, then the part's
- * files, or its error flattened ({name, code, message}) to be rebuilt as the same class.
+ * Messages between the row-group pool (row-group-pool.ts) and its generator workers
+ * (gen-worker.ts), in one place. A worker is handed one row group at a time and answers with
+ * its encoded bytes (transferred, not copied) or its error flattened ({name, code, message})
+ * to be rebuilt as the same class.
  */
 import type { SerializedError } from '@pushdown/proto';
 import type { GenOptions } from './options.js';
-import type { PartRange } from './part-plan.js';
-import type { GeneratedFile } from './write-part.js';
+import type { EncodedGroup } from './row-group-encoder.js';
+import type { RowGroupJob } from './row-group-plan.js';
 
 /** workerData of a generator worker. */
 export interface GenWorkerInit {
   readonly options: GenOptions;
 }
 
-export type ToGenWorker =
-  | { readonly type: 'part'; readonly range: PartRange }
-  /** Stop the part in hand (its temp files are removed) and reply with a CancelledError. */
-  | { readonly type: 'abort' };
+export type ToGenWorker = { readonly type: 'group'; readonly job: RowGroupJob };
 
 export type FromGenWorker =
-  | { readonly type: 'rows'; readonly rows: number }
-  | { readonly type: 'done'; readonly files: GeneratedFile[] }
-  | { readonly type: 'error'; readonly error: SerializedError };
+  | { readonly type: 'group'; readonly group: EncodedGroup }
+  | { readonly type: 'error'; readonly seq: number; readonly error: SerializedError };

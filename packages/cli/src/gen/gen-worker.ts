@@ -1,30 +1,27 @@
 /**
- * A generator worker thread: writes the parts it is handed with the same PartWriter the main
- * thread uses (write-part.ts), so a part's files are the same bytes whichever thread made them.
+ * A generator worker thread: encodes the row groups it is handed with the same RowGroupEncoder
+ * the main thread uses with one thread (row-group-encoder.ts), so a group's bytes cannot depend
+ * on which thread made them. Buffers go back transferred: a row group is never copied twice.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from '@pushdown/proto';
 import type { FromGenWorker, GenWorkerInit, ToGenWorker } from './gen-protocol.js';
+import { RowGroupEncoder } from './row-group-encoder.js';
 import { getTable } from './table-registry.js';
-import { partWriter } from './write-part.js';
 
 const { options } = workerData as GenWorkerInit;
 const port = parentPort!;
-const writer = partWriter(getTable(options.table), options);
-let abort = new AbortController();
-
-const send = (m: FromGenWorker): void => port.postMessage(m);
+const encoder = new RowGroupEncoder(getTable(options.table), options);
 
 port.on('message', (m: ToGenWorker) => {
-  if (m.type === 'abort') {
-    abort.abort();
-    return;
+  let reply: FromGenWorker;
+  const transfer: ArrayBuffer[] = [];
+  try {
+    const group = encoder.encode(m.job);
+    for (const bytes of [group.parquet, group.csv]) if (bytes) transfer.push(bytes.buffer as ArrayBuffer);
+    reply = { type: 'group', group };
+  } catch (err) {
+    reply = { type: 'error', seq: m.job.seq, error: serializeError(err) };
   }
-  abort = new AbortController();
-  writer
-    .write(m.range, (rows) => send({ type: 'rows', rows }), abort.signal)
-    .then(
-      (files) => send({ type: 'done', files }),
-      (err: unknown) => send({ type: 'error', error: serializeError(err) }),
-    );
+  port.postMessage(reply, transfer);
 });

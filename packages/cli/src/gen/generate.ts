@@ -1,28 +1,31 @@
 /**
  * `generateTable`: makes one TPC-H table as part files in the asked formats.
  *
- * Each part is written by write-part.ts: batches of whole units (orders) go to every format's
- * sink, so both formats hold the same rows and memory is bounded by one batch plus one Parquet
- * row group, whatever the scale factor. With `threads > 1` and several parts, parts are written
- * side by side in generator workers (gen-pool.ts); a part's bytes are the same either way.
- * Every file is written to a temp name and renamed when complete; on any failure or abort all
- * open temp files are removed and the error is rethrown (files of parts already finished stay:
- * each is complete on its own).
+ * Each part's rows are cut into row groups of `rowGroupSize` rows (row-group-plan.ts); each
+ * group is generated and encoded on its own (row-group-encoder.ts), in generator workers when
+ * `threads > 1` (row-group-pool.ts), and written in order (write-groups.ts): Parquet groups are
+ * stitched into one file per part (parquet-stitch.ts), CSV records appended. So one part uses
+ * every thread, the bytes do not depend on the thread count, and memory is bounded by about
+ * threads + 2 row groups, whatever the scale factor.
  */
 import { mkdir } from 'node:fs/promises';
-import { writePartsInWorkers } from './gen-pool.js';
 import { resolveGenOptions, type GenOptions, type GenOptionsInput, type GenProgress } from './options.js';
+import type { GeneratedFile } from './part-output.js';
 import { partRange } from './part-plan.js';
+import { RowGroupEncoder } from './row-group-encoder.js';
+import { RowGroupPool, type RowGroupPoolOptions } from './row-group-pool.js';
 import { getTable } from './table-registry.js';
-import { partWriter, type GeneratedFile } from './write-part.js';
+import { writeGroups, type GroupExecutor } from './write-groups.js';
 
-export type { GeneratedFile } from './write-part.js';
+export type { GeneratedFile } from './part-output.js';
 
 export interface GenHooks {
   /** Called after every batch and after each part's files are in place. Keep it cheap. */
   onProgress?: (progress: GenProgress) => void;
   /** Aborting stops at the next batch, removes unfinished files, and rejects with CancelledError. */
   signal?: AbortSignal;
+  /** Worker recycling limits and worker script (tests); the defaults suit any scale factor. */
+  workers?: Omit<RowGroupPoolOptions, 'size'>;
 }
 
 export interface GenResult {
@@ -32,6 +35,10 @@ export interface GenResult {
   /** Rows per format (each format holds the same rows). */
   readonly rows: number;
   readonly elapsedMs: number;
+  /** Generator workers started (0 with one thread; above `threads` when some were recycled). */
+  readonly workersStarted: number;
+  /** Largest parquet-wasm memory seen in any encoding thread, in bytes. */
+  readonly peakWasmBytes: number;
 }
 
 /**
@@ -77,14 +84,30 @@ export async function generateTable(
     report();
   };
 
-  if (options.threads > 1 && ranges.length > 1) {
-    await writePartsInWorkers(options, ranges, { onRows, onPartDone, signal: hooks.signal });
-    files.sort(
-      (a, b) => a.part - b.part || options.formats.indexOf(a.format) - options.formats.indexOf(b.format),
-    );
-  } else {
-    const writer = partWriter(table, options);
-    for (const range of ranges) onPartDone(await writer.write(range, onRows, hooks.signal));
-  }
-  return { options, files, rows: rowsDone, elapsedMs: performance.now() - started };
+  const pool = options.threads > 1 ? new RowGroupPool(options, { ...hooks.workers, size: options.threads }) : null;
+  const local = pool ? null : new RowGroupEncoder(table, options);
+  let localPeak = 0;
+  const exec: GroupExecutor = pool ?? {
+    run: (job) => {
+      try {
+        const group = local!.encode(job);
+        localPeak = Math.max(localPeak, group.wasmBytes);
+        return Promise.resolve(group);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+  // One thread: encode a group only when the previous one is written (nothing to overlap).
+  const window = pool ? options.threads + 1 : 1;
+  await writeGroups(table, options, ranges, exec, { window, onRows, onPartDone, signal: hooks.signal });
+  return {
+    options,
+    files,
+    rows: rowsDone,
+    elapsedMs: performance.now() - started,
+    workersStarted: pool?.started ?? 0,
+    peakWasmBytes: pool?.peakWasmBytes ?? localPeak,
+  };
 }

@@ -46,11 +46,11 @@ export interface GenOptions {
   readonly compression: ParquetCompression;
   /** Rows per Parquet row group. */
   readonly rowGroupSize: number;
-  /** Rows generated and written per batch; bounds memory. */
+  /** Rows per job when only CSV is written (with Parquet, a job is one row group); bounds memory. */
   readonly batchRows: number;
   /**
-   * Worker threads generating parts side by side (each part, all its formats, on one thread).
-   * Files do not depend on it; only `parts > 1` can use more than one. Default: the CPU budget.
+   * Threads encoding row groups side by side (also within one part). Files do not depend on
+   * it; memory grows with it (about threads + 2 row groups). Default: the CPU budget.
    */
   readonly threads: number;
 }

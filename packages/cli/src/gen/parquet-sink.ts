@@ -16,20 +16,9 @@ import { AtomicFile } from './atomic-file.js';
 import { arrowSchemaOf, toArrowBatch } from './arrow-batch.js';
 import type { BatchSink } from './batch-sink.js';
 import type { ColumnBatch, GenSchema } from './column-batch.js';
-import type { ParquetCompression } from './options.js';
+import { parquetWriterProperties, type ParquetSinkOptions } from './parquet-props.js';
 
-export interface ParquetSinkOptions {
-  compression: ParquetCompression;
-  rowGroupSize: number;
-  /** Written into the footer's key/value metadata (keep it deterministic). */
-  metadata?: ReadonlyMap<string, string>;
-}
-
-const CODECS: Record<ParquetCompression, pw.Compression> = {
-  zstd: pw.Compression.ZSTD,
-  snappy: pw.Compression.SNAPPY,
-  none: pw.Compression.UNCOMPRESSED,
-};
+export type { ParquetSinkOptions } from './parquet-props.js';
 
 export class ParquetSink implements BatchSink {
   private readonly writer: WritableStreamDefaultWriter<pw.RecordBatch>;
@@ -43,15 +32,7 @@ export class ParquetSink implements BatchSink {
     fields: GenSchema,
     options: ParquetSinkOptions,
   ) {
-    let props = new pw.WriterPropertiesBuilder()
-      .setCompression(CODECS[options.compression])
-      .setMaxRowGroupSize(options.rowGroupSize)
-      // Chunk-level min/max is what row-group pruning reads; page-level stats only add bytes.
-      .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
-      .setCreatedBy('pushdown-lab gen (parquet-wasm 0.8)');
-    for (const f of fields)
-      if (f.dictionary === false) props = props.setColumnDictionaryEnabled(f.name, false);
-    if (options.metadata) props = props.setKeyValueMetadata(new Map(options.metadata));
+    const props = parquetWriterProperties(fields, options);
     const passthrough = new TransformStream<pw.RecordBatch, pw.RecordBatch>(
       {},
       { highWaterMark: 1 },
@@ -59,7 +40,7 @@ export class ParquetSink implements BatchSink {
     );
     this.writer = passthrough.writable.getWriter();
     this.pump = (async () => {
-      const out = await pw.transformParquetStream(passthrough.readable, props.build());
+      const out = await pw.transformParquetStream(passthrough.readable, props);
       for await (const chunk of out as ReadableStream<Uint8Array>) await file.write(chunk);
     })().catch((err: unknown) => {
       this.failed = true;

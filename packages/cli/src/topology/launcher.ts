@@ -197,6 +197,9 @@ export async function launchTopology(options: LaunchOptions): Promise<LaunchedTo
         '--port',
         String(im.port),
         ...(im.memoryBudget ? ['--memory-budget', String(im.memoryBudget)] : []),
+        // Its own plugin folder: `pushdown plugins add` installs there, then on the nodes.
+        '--plugin-dir',
+        join(dataDir, 'intermediary', 'plugins'),
         ...nodes.flatMap((n) => ['--base-node', `${n.id}=${n.grpc}`]),
       ],
       { cpus: im.cpus ?? 0, memory: im.memory ?? 0 },

@@ -6,7 +6,7 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { CancelledError } from '@pushdown/proto';
-import type { Fragment, FragmentStats, OperatorMetrics } from '../plan/fragment.js';
+import { fragmentPlugins, type Fragment, type FragmentStats, type OperatorMetrics } from '../plan/fragment.js';
 import { newScanCounters } from '../readers/object-reader.js';
 import { batchBytes, schemaOfBatch } from './arrow-columns.js';
 import { FilterOperator, ProjectOperator } from './batch-ops.js';
@@ -61,7 +61,10 @@ async function* execute(
   options: RunFragmentOptions,
   stats: FragmentStats,
 ): AsyncGenerator<RecordBatch> {
-  if ((options.parallelism ?? 1) > 1 || options.forceWorkers) {
+  // A plugin call cannot be interrupted on this thread; in a scan worker the watchdog can stop
+  // it (parallel/watchdog.ts). So a fragment that calls a plugin always runs in the pool.
+  const callsPlugin = fragmentPlugins(fragment).length > 0;
+  if ((options.parallelism ?? 1) > 1 || options.forceWorkers || callsPlugin) {
     // Loaded on first use, like the readers: a serial scan never starts a worker.
     const { executeParallel } = await import('../parallel/run-parallel.js');
     const { defaultScanPool } = await import('../parallel/scan-pool.js');
@@ -70,7 +73,7 @@ async function* execute(
       object,
       {
         parallelism: options.parallelism ?? 1,
-        ...(options.forceWorkers ? { forceWorkers: true } : {}),
+        ...(options.forceWorkers || callsPlugin ? { forceWorkers: true } : {}),
         pool: options.pool ?? defaultScanPool(),
         signal: options.signal,
         batchRows: options.batchRows,

@@ -5,7 +5,12 @@
  */
 import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 import type { Fragment, OperatorMetrics } from '../plan/fragment.js';
-import { newScanCounters, type ObjectReader, type ScanCounters } from '../readers/object-reader.js';
+import {
+  newScanCounters,
+  type CsvUnitEndState,
+  type ObjectReader,
+  type ScanCounters,
+} from '../readers/object-reader.js';
 import { schemaOfBatch } from './arrow-columns.js';
 import type { AggUnitLog } from './agg-log.js';
 import { FilterOperator, ProjectOperator } from './batch-ops.js';
@@ -20,11 +25,14 @@ export interface UnitRunResult {
   filter: OperatorMetrics | null;
   project: OperatorMetrics | null;
   aligned: boolean;
+  /** CSV grid tasks: where the unit ended and the quote parity of [start, grid). */
+  csvEnd?: number;
+  gridParity?: number;
 }
 
 export interface UnitRunOptions {
   readonly rowGroups?: number[];
-  readonly csv?: { start: number; end: number; line: number };
+  readonly csv?: { start: number; end: number; line: number; grid?: number };
   readonly batchRows?: number;
 }
 
@@ -34,7 +42,7 @@ export async function runUnit(
   unit: UnitRunOptions,
 ): Promise<UnitRunResult> {
   const counters = newScanCounters();
-  const endState = { aligned: true };
+  const endState: CsvUnitEndState = { aligned: true };
   const filter = fragment.filter ? new FilterOperator(fragment.filter) : null;
   const filterMetrics: OperatorMetrics = filter ? filter.metrics : newMetrics('filter');
   const project = !fragment.aggregate && fragment.project ? new ProjectOperator(fragment.project) : null;
@@ -85,6 +93,8 @@ export async function runUnit(
     filter: fragment.filter ? filterMetrics : null,
     project: project ? project.metrics : null,
     aligned: endState.aligned,
+    ...(endState.end !== undefined ? { csvEnd: endState.end } : {}),
+    ...(endState.gridParity !== undefined ? { gridParity: endState.gridParity } : {}),
   };
 }
 

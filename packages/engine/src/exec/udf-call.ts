@@ -11,9 +11,11 @@ import {
   udfInstance,
   type PluginFunction,
   type UdfColumn,
+  type UdfResult,
 } from '@pushdown/plugins';
 import type { Call } from '../plan/expr.js';
 import type { DataType } from '../plan/types.js';
+import { deadlineLabel, withDeadline } from '../parallel/watchdog-guard.js';
 import { konst, vec, type WasmValues, type WConst, type WVal, type WVec } from './wasm-values.js';
 
 const encoder = new TextEncoder();
@@ -44,8 +46,34 @@ export function evalUdfCall(vals: WasmValues, call: Call, fn: PluginFunction, ar
     return vecColumn(vals, a, n);
   });
   for (const c of columns) vals.copied += columnSize(c);
-  const result = udfInstance(call.plugin).call(fn.name, columns, n);
+  const udf = udfInstance(call.plugin);
+  // In a scan worker the watchdog stops a call that overruns the plugin's budget; run-fragment
+  // sends every fragment that calls a plugin to the pool, so this guard is always in force.
+  const label = deadlineLabel(
+    `plugin "${call.plugin}" function "${fn.name}"`,
+    `raise limits.timeBudgetMs of "${call.plugin}" or call it on smaller batches`,
+  );
+  const result = withDeadline(label, udf.manifest.limits.timeBudgetMs, () => udf.call(fn.name, columns, n));
+  if (result.type === 'utf8') return writeUtf8(vals, result, n);
   return writeResult(vals, result.type, result.values, result.validity, result.nullCount, n);
+}
+
+/** A utf8 result in the engine's layout: int32 offsets (from 0) and the bytes they index. */
+function writeUtf8(vals: WasmValues, result: UdfResult, n: number): WVec {
+  const offsets = result.values as Int32Array;
+  const data = result.data ?? new Uint8Array(0);
+  const offs = vals.alloc(4 * (n + 1));
+  const dataPtr = vals.alloc(data.byteLength);
+  const validity = result.nullCount === 0 ? 0 : vals.alloc(n);
+  const mem = vals.mem; // views taken after the last alloc (an alloc may grow the memory)
+  mem.i32.set(offsets.subarray(0, n + 1), offs >> 2);
+  mem.u8.set(data, dataPtr);
+  if (validity !== 0) {
+    const bits = result.validity;
+    for (let i = 0; i < n; i++) mem.u8[validity + i] = (bits[i >>> 3]! >>> (i & 7)) & 1 ? 0xff : 0;
+  }
+  vals.copied += 4 * (n + 1) + data.byteLength + result.validity.byteLength;
+  return vec('utf8', offs, validity, dataPtr);
 }
 
 function columnSize(c: UdfColumn): number {

@@ -7,8 +7,9 @@ import type { SerializedError } from '@pushdown/proto';
 import type { AggUnitLog } from '../exec/agg-log.js';
 import type { Fragment, OperatorMetrics } from '../plan/fragment.js';
 import type { ScanCounters } from '../readers/object-reader.js';
-import type { CsvUnit, IntervalSplit } from '../readers/csv-units.js';
 import type { OpenObjectOptions } from '../readers/open-object.js';
+import type { WatchdogInit } from './watchdog-guard.js';
+import type { WorkerPlugins } from './worker-plugins.js';
 
 /**
  * Where a worker finds the object: a file it opens itself (base nodes), or bytes in a
@@ -19,8 +20,22 @@ export type ObjectSource =
   | { readonly kind: 'file'; readonly key: string; readonly path: string }
   | { readonly kind: 'bytes'; readonly key: string; readonly bytes: SharedArrayBuffer };
 
-/** One unit of a fragment: Parquet row groups or one CSV unit (csv-units.ts). */
-export type ScanUnit = { readonly rowGroups: number[] } | { readonly csv: CsvUnit };
+/**
+ * One CSV task: the grid interval [grid, nextGrid). Its unit is [E(grid), E(nextGrid))
+ * (csv-units.ts), found by the worker in the same pass that parses it.
+ */
+export interface CsvGridUnit {
+  readonly grid: number;
+  readonly nextGrid: number;
+  /** Quote parity assumed at `grid`: 0 first; the coordinator reruns with 1 if the chain says so. */
+  readonly parity: number;
+  /** The first task: its unit starts at `grid` (the first data byte), on line `line`. */
+  readonly first: boolean;
+  readonly line: number;
+}
+
+/** One unit of a fragment: Parquet row groups or one CSV grid interval. */
+export type ScanUnit = { readonly rowGroups: number[] } | { readonly csv: CsvGridUnit };
 
 export interface ScanUnitTask {
   readonly kind: 'scan-unit';
@@ -31,17 +46,13 @@ export interface ScanUnitTask {
   readonly reader?: OpenObjectOptions;
   /** Tests only: the worker exits mid-task, as a crash would. */
   readonly crashForTest?: boolean;
+  /** Set by the pool: the watchdog's id of this task (watchdog.ts). */
+  readonly watchId?: number;
+  /** Set by the pool: where the owner finds the plugins the fragment calls (worker-plugins.ts). */
+  readonly plugins?: WorkerPlugins;
 }
 
-/** Quote and LF census of one CSV grid interval [start, end). */
-export interface CsvSplitTask {
-  readonly kind: 'csv-split';
-  readonly source: ObjectSource;
-  readonly start: number;
-  readonly end: number;
-}
-
-export type WorkerTask = ScanUnitTask | CsvSplitTask;
+export type WorkerTask = ScanUnitTask;
 
 export interface UnitOutcome {
   /** Aggregating fragments: the merges to replay; else the output batches as one IPC stream. */
@@ -53,6 +64,11 @@ export interface UnitOutcome {
   readonly project: OperatorMetrics | null;
   /** CSV: the unit ended on a record end (false: the quote parity was fooled; rerun serially). */
   readonly aligned: boolean;
+  /**
+   * CSV: the unit found ([start, end), both -1 when a record spans the whole interval) and the
+   * quote parity of the interval's bytes, which the coordinator chains to check the guess.
+   */
+  readonly csv?: { readonly start: number; readonly end: number; readonly quoteParity: number };
   /** Which worker thread ran it, for the stats and the tests. */
   readonly threadId: number;
 }
@@ -61,10 +77,11 @@ export type WorkerReply<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
 
 export type UnitReply = WorkerReply<UnitOutcome>;
-export type SplitReply = WorkerReply<IntervalSplit>;
 
 /** What every worker gets at start: the operator modules, compiled once by the pool's owner. */
 export interface WorkerInit {
   readonly operatorModules: Readonly<Record<string, WebAssembly.Module>>;
   readonly csvModule: WebAssembly.Module | null;
+  /** The slot table of the pool's watchdog (watchdog-guard.ts). */
+  readonly watchdog?: WatchdogInit;
 }

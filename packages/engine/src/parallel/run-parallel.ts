@@ -1,10 +1,12 @@
 /**
- * A fragment over many workers: the object splits into units (Parquet: the row groups that
- * survive pruning; CSV: the units of csv-units.ts, found by a parallel quote census), each unit
- * runs on a worker (read, filter, then partial-aggregate or project), and the results come back
- * in unit order: rows are yielded in that order, aggregate merges are replayed in that order.
- * Units are the same ones a serial scan cuts its batches at, so the answer is the serial one,
- * bit for bit. At most `parallelism` units of a query are in flight at once.
+ * A fragment over many workers: the object splits into units (Parquet: runs of the row groups
+ * that survive pruning; CSV: one task per grid interval, each finding its own unit of
+ * csv-units.ts while it parses), each unit runs on a worker (read, filter, then partial-aggregate
+ * or project), and the results are consumed in unit order: rows are yielded in that order,
+ * aggregate merges are replayed in that order. Units are the same ones a serial scan cuts its
+ * batches at, so the answer is the serial one, bit for bit. At most `parallelism` units of a
+ * query run at once; a worker that finishes early starts the next unit at once (not when the
+ * results before it have been consumed), with at most a window of finished results held.
  *
  * Returns false (having yielded nothing) when parallelism cannot pay (one unit) or a CSV unit
  * boundary turned out not to be a record end; the caller then runs the serial path.
@@ -13,7 +15,7 @@ import { tableFromIPC, type RecordBatch } from 'apache-arrow';
 import { CancelledError, deserializeError } from '@pushdown/proto';
 import type { Fragment, FragmentStats, OperatorMetrics } from '../plan/fragment.js';
 import { CsvObjectReader } from '../readers/csv-reader.js';
-import { chainUnits, type CsvUnit, type IntervalSplit } from '../readers/csv-units.js';
+import { gridPoints } from '../readers/csv-units.js';
 import { filePathOf } from '../readers/file-blob.js';
 import { newScanCounters, type ObjectReader, type ScanCounters } from '../readers/object-reader.js';
 import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
@@ -22,7 +24,7 @@ import { pruneRowGroups } from '../readers/parquet-pruning.js';
 import { batchBytes } from '../exec/arrow-columns.js';
 import { newMetrics } from '../exec/metrics.js';
 import { PartialAggregator } from '../exec/partial-aggregator.js';
-import type { ObjectSource, ScanUnit, ScanUnitTask, SplitReply, UnitReply } from './protocol.js';
+import type { CsvGridUnit, ObjectSource, ScanUnit, ScanUnitTask, UnitReply } from './protocol.js';
 import type { ScanPool } from './scan-pool.js';
 
 export interface ParallelRunOptions {
@@ -63,44 +65,71 @@ export async function* executeParallel(
   const onAbort = () => abort.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const results: Promise<UnitReply>[] = [];
+  const taskFor = (i: number, unit: ScanUnit): ScanUnitTask => ({
+    kind: 'scan-unit',
+    fragment,
+    source,
+    unit,
+    ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
+    ...(options.reader ? { reader: options.reader } : {}),
+    ...(options.crashUnitForTest === i ? { crashForTest: true } : {}),
+  });
+  // Units start as workers free up; finished results wait (at most WINDOW of them) for their turn.
+  const window = Math.max(2, RESULT_WINDOW_PER_WORKER * p);
   let launched = 0;
-  const launch = (upTo: number) => {
-    while (launched < units.length && launched < upTo) {
+  let running = 0;
+  let consumed = 0;
+  let stopped = false;
+  const settle = () => {
+    running--;
+    pump();
+  };
+  const pump = () => {
+    while (!stopped && launched < units.length && running < p && launched < consumed + window) {
       const i = launched++;
-      const task: ScanUnitTask = {
-        kind: 'scan-unit',
-        fragment,
-        source,
-        unit: units[i]!,
-        ...(options.batchRows !== undefined ? { batchRows: options.batchRows } : {}),
-        ...(options.reader ? { reader: options.reader } : {}),
-        ...(options.crashUnitForTest === i ? { crashForTest: true } : {}),
-      };
-      const r = options.pool.run<UnitReply>(task, abort.signal);
-      r.catch(() => undefined); // awaited in order below
+      running++;
+      const r = options.pool.run<UnitReply>(taskFor(i, units[i]!), abort.signal);
+      r.then(settle, settle); // awaited in order below
       results.push(r);
     }
   };
   let remaining = fragment.aggregate ? Infinity : (fragment.limit ?? Infinity);
   let yielded = false;
+  // CSV: the true quote parity at the next task's grid point, and where its unit starts.
+  let parity = 0;
+  const u0 = units[0];
+  const firstCsv = u0 && 'csv' in u0 ? u0.csv : null;
+  let csvStart = firstCsv?.grid ?? 0;
   try {
+    pump();
     for (let i = 0; i < units.length; i++) {
-      launch(i + p);
       if (options.signal?.aborted)
         throw new CancelledError(`fragment on ${fragment.table}/${fragment.object} cancelled`);
-      const reply = await results[i]!;
+      let reply = await results[i]!;
+      consumed++;
+      pump();
+      const unit = units[i]!;
+      // A guess of the quote parity at the grid point that the chain proves wrong: run again.
+      if ('csv' in unit && unit.csv.parity !== parity)
+        reply = await options.pool.run<UnitReply>(
+          taskFor(i, { csv: { ...unit.csv, parity } }),
+          abort.signal,
+        );
       // A CSV unit that failed (its error would name a line the worker could not know) or that
       // did not end on a record end: the serial path takes over from its start, and says why.
-      const csvRetry = 'csv' in units[i]! && (!reply.ok || !reply.value.aligned);
-      if (!reply.ok && !csvRetry) throw deserializeError(reply.error);
+      const csvRetry = 'csv' in unit && (!reply.ok || !reply.value.aligned);
       if (csvRetry) {
         if (!yielded) return false;
         // Rows so far were right (every unit before this one ended on a record end).
-        yield* serialTail(fragment, object, units, i, counters, remaining, options.reader ?? {});
+        yield* serialTail(fragment, object, firstCsv!, csvStart, counters, remaining, options.reader ?? {});
         break;
       }
       if (!reply.ok) throw deserializeError(reply.error);
       const u = reply.value;
+      if (u.csv) {
+        parity ^= u.csv.quoteParity;
+        if (u.csv.end >= 0) csvStart = u.csv.end;
+      }
       threads.add(u.threadId);
       addCounters(counters, u.counters);
       if (u.filter) addMetrics(filterMetrics, u.filter);
@@ -157,6 +186,7 @@ export async function* executeParallel(
     return true;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    stopped = true;
     abort.abort(); // units still queued or running for this query are not needed any more
   }
 }
@@ -206,24 +236,15 @@ async function planUnitsWith(
   }
   if (reader instanceof CsvObjectReader) {
     const { dataOffset, firstLine, unitBytes, size } = await reader.layout();
-    if (size - dataOffset <= unitBytes) return null;
+    // One unit: the serial path, unless the fragment must run in a worker (it calls a plugin).
+    if (size - dataOffset <= unitBytes && !options.forceWorkers) return null;
     counters.bytesScanned += dataOffset;
-    const starts: number[] = [];
-    for (let s = dataOffset; s < size; s += unitBytes) starts.push(s);
-    const splits: Promise<SplitReply>[] = starts.map((start) =>
-      options.pool.run<SplitReply>(
-        { kind: 'csv-split', source, start, end: Math.min(size, start + unitBytes) },
-        options.signal,
-      ),
-    );
-    for (const s of splits) s.catch(() => undefined);
-    const out: IntervalSplit[] = [];
-    for (const s of splits) {
-      const r = await s;
-      if (!r.ok) throw deserializeError(r.error);
-      out.push(r.value);
-    }
-    return chainUnits(out, dataOffset, unitBytes, size, firstLine).map((csv: CsvUnit) => ({ csv }));
+    const grid = gridPoints(dataOffset, unitBytes, size);
+    if (grid.length === 0) grid.push(dataOffset); // no data: one empty task
+    // Every task guesses an even quote parity at its grid point; the chain checks it (above).
+    return grid.map((g, k) => ({
+      csv: { grid: g, nextGrid: g + unitBytes, parity: 0, first: k === 0, line: firstLine },
+    }));
   }
   return null;
 }
@@ -235,6 +256,12 @@ async function planUnitsWith(
  * ranges cost unequal time (pruning, a busy core). Three each balances the two.
  */
 export const TASKS_PER_WORKER = 3;
+
+/**
+ * Finished results a query may hold per worker while an earlier unit is still running: enough
+ * that a worker never waits for a slow neighbour, few enough to bound the rows held in memory.
+ */
+export const RESULT_WINDOW_PER_WORKER = 2;
 
 /**
  * The surviving row groups in contiguous runs, about TASKS_PER_WORKER per worker: each run is
@@ -275,27 +302,24 @@ function plannerReader(
   return { reader: r, forget: () => plannerReaders.delete(key) };
 }
 
-/** Rows of the object from unit `from`'s start to its end, on this thread (the fallback). */
+/** Rows of the object from CSV offset `start` to its end, on this thread (the fallback). */
 async function* serialTail(
   fragment: Fragment,
   object: Blob,
-  units: readonly ScanUnit[],
-  from: number,
+  first: CsvGridUnit,
+  start: number,
   counters: ScanCounters,
   limit: number,
   readerOptions: OpenObjectOptions,
 ): AsyncGenerator<RecordBatch> {
-  const first = units[0]!;
-  const unit = units[from]!;
-  if (!('csv' in unit) || !('csv' in first)) return;
-  // The line this unit starts on, for error messages: count the line feeds before it.
-  const before = Buffer.from(await object.slice(first.csv.start, unit.csv.start).arrayBuffer());
-  let line = first.csv.line;
+  // The line the tail starts on, for error messages: count the line feeds before it.
+  const before = Buffer.from(await object.slice(first.grid, start).arrayBuffer());
+  let line = first.line;
   for (let p = before.indexOf(0x0a); p >= 0; p = before.indexOf(0x0a, p + 1)) line++;
   const { runUnit } = await import('../exec/run-unit.js');
   const reader = openObject(object, fragment.format, fragment.schema, readerOptions);
   const r = await runUnit({ ...fragment, limit: Number.isFinite(limit) ? limit : null }, reader, {
-    csv: { start: unit.csv.start, end: object.size, line },
+    csv: { start, end: object.size, line },
   });
   addCounters(counters, r.counters);
   if (r.ipc) yield* tableFromIPC(r.ipc).batches;

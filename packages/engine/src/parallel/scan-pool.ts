@@ -21,6 +21,8 @@ import { compiledOperatorModule } from '../wasm/module-loader.js';
 import { compiledCsvModule } from '../readers/csv-wasm.js';
 import { readCpuBudget, type CpuBudget } from './cpu-budget.js';
 import type { WorkerInit, WorkerTask } from './protocol.js';
+import { ScanWatchdog } from './watchdog.js';
+import { ownerPlugins } from './worker-plugins.js';
 
 export interface ScanPoolOptions {
   /** Worker threads (default: the CPU budget's threads). */
@@ -32,15 +34,20 @@ export interface ScanPoolOptions {
 export class ScanPool {
   readonly threads: number;
   private readonly piscina: Piscina;
+  /** Stops a worker whose plugin or operator call overruns its time budget (watchdog.ts). */
+  readonly watchdog: ScanWatchdog;
 
   constructor(options: ScanPoolOptions = {}) {
     const threads = options.threads ?? readCpuBudget().threads;
     if (!Number.isInteger(threads) || threads < 1 || threads > 256)
       throw new InvalidArgumentError('options.threads must be an integer from 1 to 256');
     this.threads = threads;
+    // Twice the threads: a replacement claims a slot before the worker it replaces is released.
+    this.watchdog = new ScanWatchdog(2 * threads + 2, () => this.piscina.threads);
     const init: WorkerInit = {
       operatorModules: Object.fromEntries(OPERATOR_MODULES.map((n) => [n, compiledOperatorModule(n)])),
       csvModule: compiledCsvModule(),
+      watchdog: this.watchdog.init,
     };
     this.piscina = new Piscina({
       filename: workerFile(),
@@ -55,18 +62,27 @@ export class ScanPool {
     });
     // Without a listener, a worker's 'error' would be rethrown on the main thread.
     this.piscina.on('error', () => undefined);
+    this.piscina.on('workerDestroy', (w: { threadId: number }) => this.watchdog.release(w.threadId));
   }
 
   /** Run one task; a worker crash or a cancel become PushdownErrors. */
   async run<R>(task: WorkerTask, signal?: AbortSignal): Promise<R> {
+    const watchId = this.watchdog.begin();
+    const sent =
+      task.kind === 'scan-unit' ? { ...task, watchId, plugins: ownerPlugins(task.fragment) } : task;
     try {
-      return (await this.piscina.run(task, signal ? { signal } : {})) as R;
+      return (await this.piscina.run(sent, signal ? { signal } : {})) as R;
     } catch (err) {
+      // Stopped by the watchdog: say which call overran, not that a thread died.
+      const overrun = this.watchdog.reason(watchId);
+      if (overrun) throw overrun;
       if (signal?.aborted) throw new CancelledError('parallel scan cancelled', { cause: err });
       throw new ExecutionError(
         `a scan worker thread failed mid-task (${(err as Error)?.message ?? String(err)}); the query using it was stopped, the pool replaced the worker`,
         { cause: err },
       );
+    } finally {
+      this.watchdog.end(watchId);
     }
   }
 
@@ -76,6 +92,7 @@ export class ScanPool {
   }
 
   async close(): Promise<void> {
+    this.watchdog.close();
     await this.piscina.close({ force: true });
   }
 }

@@ -12,16 +12,19 @@ import { runUnit } from '../exec/run-unit.js';
 import type { ObjectFormat } from '../plan/fragment.js';
 import type { Schema } from '../plan/types.js';
 import { adoptCsvModule } from '../readers/csv-wasm.js';
-import { splitInterval } from '../readers/csv-units.js';
 import { openFileBlob } from '../readers/file-blob.js';
 import type { ObjectReader } from '../readers/object-reader.js';
 import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
 import { adoptOperatorModule } from '../wasm/module-loader.js';
-import type { ObjectSource, SplitReply, UnitReply, WorkerInit, WorkerTask } from './protocol.js';
+import type { ObjectSource, UnitReply, WorkerInit, WorkerTask } from './protocol.js';
+import { runCsvGridUnit } from './csv-grid-task.js';
+import { attachWatchdog, setWatchedTask } from './watchdog-guard.js';
+import { syncWorkerPlugins } from './worker-plugins.js';
 
 const init = workerData as WorkerInit | undefined;
 for (const [name, module] of Object.entries(init?.operatorModules ?? {})) adoptOperatorModule(name, module);
 if (init?.csvModule) adoptCsvModule(init.csvModule);
+if (init?.watchdog) attachWatchdog(init.watchdog, threadId);
 
 const MAX_OPEN = 4;
 const blobs = new Map<string, Promise<Blob>>();
@@ -83,18 +86,26 @@ async function readRange(source: ObjectSource, start: number, end: number): Prom
   }
 }
 
-export default async function handle(task: WorkerTask): Promise<UnitReply | SplitReply> {
+export default async function handle(task: WorkerTask): Promise<UnitReply> {
   try {
-    if (task.kind === 'csv-split') {
-      const bytes = await readRange(task.source, task.start, task.end);
-      return { ok: true, value: splitInterval(bytes, task.start) };
-    }
     if (task.crashForTest) setTimeout(() => process.exit(70), 5);
+    setWatchedTask(task.watchId ?? 0);
+    syncWorkerPlugins(task.plugins);
     const reader = await readerOf(task.source, task.fragment.format, task.fragment.schema, task.reader ?? {});
-    const r = await runUnit(task.fragment, reader, {
-      ...('rowGroups' in task.unit ? { rowGroups: task.unit.rowGroups } : { csv: task.unit.csv }),
-      ...(task.batchRows !== undefined ? { batchRows: task.batchRows } : {}),
-    });
+    const r =
+      'csv' in task.unit
+        ? await runCsvGridUnit(
+            task.fragment,
+            reader,
+            task.unit.csv,
+            (start, end) => readRange(task.source, start, end),
+            (await blobOf(task.source)).size,
+            task.batchRows,
+          )
+        : await runUnit(task.fragment, reader, {
+            rowGroups: task.unit.rowGroups,
+            ...(task.batchRows !== undefined ? { batchRows: task.batchRows } : {}),
+          });
     if (task.crashForTest) await new Promise((resolve) => setTimeout(resolve, 1000));
     return { ok: true, value: { ...r, threadId } };
   } catch (err) {

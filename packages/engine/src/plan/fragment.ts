@@ -12,7 +12,8 @@ import type { Schema } from './types.js';
 
 export const FRAGMENT_VERSION = 1;
 
-export type ObjectFormat = 'parquet' | 'csv';
+/** jsonl: read by the jsonl format-reader plugin (readers/plugin-reader.ts). */
+export type ObjectFormat = 'parquet' | 'csv' | 'jsonl';
 
 export interface Fragment {
   readonly version: typeof FRAGMENT_VERSION;

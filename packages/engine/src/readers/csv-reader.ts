@@ -68,6 +68,7 @@ export class CsvObjectReader implements ObjectReader {
         ...(options.csvUnit
           ? {
               endOffset: options.csvUnit.end,
+              ...(options.csvUnit.grid !== undefined ? { grid: options.csvUnit.grid } : {}),
               ...(options.csvUnit.endState ? { endState: options.csvUnit.endState } : {}),
             }
           : {}),

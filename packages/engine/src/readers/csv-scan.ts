@@ -8,7 +8,7 @@
 import type { RecordBatch, Schema as ArrowSchema } from 'apache-arrow';
 import { CancelledError } from '@pushdown/proto';
 import type { Field } from '../plan/types.js';
-import type { ScanCounters } from './object-reader.js';
+import type { CsvUnitEndState, ScanCounters } from './object-reader.js';
 import { batchOf } from './arrow-schema.js';
 import { copyColumn, type CsvColumnBuffers } from './csv-batch.js';
 import { csvParseError, type CsvErrorContext } from './csv-errors.js';
@@ -38,7 +38,12 @@ export interface CsvScanPlan {
    * end: `endState.aligned` says whether it was.
    */
   readonly endOffset?: number;
-  readonly endState?: { aligned: boolean };
+  /**
+   * A parallel task's unit whose end is not known yet: it ends at the first record end at or
+   * past this grid point, found while parsing (so the task reads its bytes once).
+   */
+  readonly grid?: number;
+  readonly endState?: CsvUnitEndState;
 }
 
 const FIXUP_ENTRIES = 4096;
@@ -152,9 +157,16 @@ async function* scanWith(
   // A Blob stream reads ahead on its own (much faster than many blob.slice() reads).
   const endOffset = plan.endOffset ?? plan.blob.size;
   const reader = plan.blob.slice(plan.dataOffset, endOffset).stream().getReader();
-  // Unit ends: found while streaming on a serial scan; a task's range ends at its given end.
-  const cutter = plan.endOffset === undefined ? new UnitCutter(plan.dataOffset, plan.unitBytes) : null;
-  const taskEnd = plan.endOffset !== undefined && plan.endOffset < plan.blob.size ? plan.endOffset : null;
+  // Unit ends: found while streaming on a serial scan (all of them) and on a grid task (its
+  // one end); a task's range ends at its given end otherwise.
+  const gridTask = plan.grid !== undefined;
+  const cutter =
+    plan.endOffset === undefined || gridTask
+      ? new UnitCutter(plan.dataOffset, plan.unitBytes, plan.grid)
+      : null;
+  const taskEnd =
+    !gridTask && plan.endOffset !== undefined && plan.endOffset < plan.blob.size ? plan.endOffset : null;
+  let fetchedEnd = plan.dataOffset; // object offset past the last byte fetched
   const nextCut = (): number | undefined => (cutter ? cutter.peek() : (taskEnd ?? undefined));
   const dropCut = (): void => {
     if (cutter) cutter.shift();
@@ -177,6 +189,7 @@ async function* scanWith(
           break;
         }
         counters.bytesScanned += carry.length;
+        fetchedEnd += carry.length;
       }
       const take = Math.min(carry.length, inputCap - fill);
       const piece = take === carry.length ? carry : carry.subarray(0, take);
@@ -214,6 +227,10 @@ async function* scanWith(
       if (st === ParseStatus.DONE) {
         counters.decodeMs += performance.now() - t0;
         if (e.getRows() > 0) yield emit();
+        if (gridTask && plan.endState) {
+          plan.endState.end = endOffset;
+          plan.endState.gridParity = cutter!.gridParity;
+        }
         await reader.cancel();
         return;
       }
@@ -221,6 +238,18 @@ async function* scanWith(
         // A unit ends here: no batch spans it, on one thread or many.
         const aligned = e.getPos() - inputPtr + fillObjectOffset === cut;
         if (aligned && e.getRows() > 0) yield emit();
+        if (gridTask) {
+          // Bytes fetched past the unit end belong to the next task: count them there only.
+          counters.bytesScanned -= fetchedEnd - cut;
+          if (plan.endState) {
+            plan.endState.aligned = aligned;
+            plan.endState.end = cut;
+            plan.endState.gridParity = cutter!.gridParity;
+          }
+          counters.decodeMs += performance.now() - t0;
+          await reader.cancel();
+          return;
+        }
         if (!cutter) {
           if (plan.endState) plan.endState.aligned = aligned;
           counters.decodeMs += performance.now() - t0;

@@ -2,12 +2,15 @@
  * Where a CSV object splits into scan units, correctly under quoted fields with newlines.
  *
  * In RFC 4180 a newline is a record end exactly when an even number of quote bytes precede it
- * in the data (an escaped quote is two quotes, so it keeps the parity). Units follow a grid of
- * `unitBytes` from the first data byte: a unit that starts at S ends right after the first
- * record-ending LF at or past the first grid point after S. The serial scan finds these ends as
- * it streams (UnitCutter); a parallel scan finds them first, each worker looking at one grid
- * interval for both possible parities at its start (splitInterval), and the coordinator chains
- * the intervals with prefix sums of quote counts (chainUnits). Both give the same units.
+ * in the data (an escaped quote is two quotes, so it keeps the parity). Grid points lie every
+ * `unitBytes` from the first data byte (g0 = dataOffset, g1, g2, ...), and E(gk) is the offset
+ * just past the first record-ending LF at or past gk (E(g0) = dataOffset). Unit k is
+ * [E(gk), E(gk+1)), empty when a record spans the whole grid interval. The serial scan finds
+ * the E(gk) as it streams (UnitCutter). A parallel scan runs one task per grid interval: the
+ * task finds its start E(gk) assuming an even quote parity at gk (unitStartAfter), parses on to
+ * E(gk+1) (a UnitCutter with that grid point), and reports the quote parity of its interval;
+ * the coordinator chains those parities and reruns only a task whose guess was wrong. There is
+ * no separate pass over the bytes: each task reads its interval once.
  */
 
 const QUOTE = 0x22;
@@ -29,11 +32,16 @@ export class UnitCutter {
   private nextQuote = -2; // cached position of the next quote in the current piece, -1 none
   private readonly ends: number[] = [];
 
+  /** Quote parity of the bytes from the start up to the first grid point, once crossed. */
+  gridParity = -1;
+
+  /** `firstGrid` (default dataOffset + unitBytes): a task's cutter starts at its unit start. */
   constructor(
     private readonly dataOffset: number,
     private readonly unitBytes: number,
+    firstGrid?: number,
   ) {
-    this.nextGrid = dataOffset + unitBytes;
+    this.nextGrid = firstGrid ?? dataOffset + unitBytes;
   }
 
   /** Feed the bytes at object offset `at` (pieces must be contiguous and in order). */
@@ -48,6 +56,7 @@ export class UnitCutter {
         this.parity ^= countQuotes(bytes, pos, stop) & 1;
         pos = stop;
         if (pos >= bytes.length) return;
+        if (this.gridParity < 0) this.gridParity = this.parity;
         this.searching = true;
         this.nextQuote = -2;
       }
@@ -66,7 +75,8 @@ export class UnitCutter {
         const end = at + pos;
         this.ends.push(end);
         this.searching = false;
-        this.nextGrid = gridAfter(this.dataOffset, this.unitBytes, end);
+        // The first grid point past this LF: every grid point up to the LF has this same E(g).
+        this.nextGrid = gridAfter(this.dataOffset, this.unitBytes, end - 1);
       }
     }
   }
@@ -97,22 +107,22 @@ function countByte(bytes: Uint8Array, byte: number, from: number, to: number): n
   return n;
 }
 
-/** What one grid interval says about itself, for either parity at its start. */
-export interface IntervalSplit {
+/** Where a task's unit starts: E(g) for its grid point g, and the quotes it passed on the way. */
+export interface UnitStart {
+  /** Object offset just past the first record-ending LF in the bytes, or -1 if none. */
   readonly start: number;
+  /** Quote bytes before `start` (all of them when start is -1). */
   readonly quotes: number;
-  /** Per start parity (0 even, 1 odd): object offset just past the first record-ending LF, or -1. */
-  readonly end: [number, number];
 }
 
 /**
- * Examine the interval whose bytes are `bytes`, starting at object offset `start`. Without
- * quotes (the usual file) this is two memchr passes; lines are not counted here (see CsvUnit.line).
+ * E(g) within `piece` (the bytes from object offset `at` = g on), for quote parity `parity` at
+ * g: the first LF preceded by an even number of quotes counting from g plus `parity`. Without
+ * quotes (the usual file) this is one memchr to the first LF.
  */
-export function splitInterval(piece: Uint8Array, start: number): IntervalSplit {
+export function unitStartAfter(piece: Uint8Array, at: number, parity: number): UnitStart {
   const bytes = view(piece);
-  const end: [number, number] = [-1, -1];
-  let parity = 0;
+  let p = parity & 1;
   let quotes = 0;
   let pos = 0;
   let q = bytes.indexOf(QUOTE);
@@ -120,64 +130,33 @@ export function splitInterval(piece: Uint8Array, start: number): IntervalSplit {
     const nl = bytes.indexOf(LF, pos);
     if (nl < 0) break;
     while (q >= 0 && q < nl) {
-      parity ^= 1;
+      p ^= 1;
       quotes++;
       q = bytes.indexOf(QUOTE, q + 1);
     }
-    // A start parity of p makes this LF a record end when p + parity is even.
-    if (end[parity] === -1) end[parity] = start + nl + 1;
+    if (p === 0) return { start: at + nl + 1, quotes };
     pos = nl + 1;
-    // Both found, or no quote left to flip the parity: the other end cannot come.
-    if ((end[0] !== -1 && end[1] !== -1) || q < 0) break;
   }
-  if (q >= 0) quotes += countQuotes(bytes, q, bytes.length);
-  return { start, quotes, end };
+  return { start: -1, quotes: quotes + (q >= 0 ? countQuotes(bytes, q, bytes.length) : 0) };
+}
+
+/**
+ * Grid points of an object: g0 = dataOffset, then every unitBytes before `size`. A parallel
+ * CSV scan runs one task per grid point.
+ */
+export function gridPoints(dataOffset: number, unitBytes: number, size: number): number[] {
+  const out: number[] = [];
+  for (let g = dataOffset; g < size; g += unitBytes) out.push(g);
+  return out;
 }
 
 /**
  * A unit: object byte range and the line number of its first byte, known for the first unit
- * only (-1 after it: counting lines would cost as much as the census itself). Errors carry
- * line numbers, so a parallel scan whose unit fails reruns on the serial path for the message.
+ * only (-1 after it: counting lines would cost as much as the parse). Errors carry line
+ * numbers, so a parallel scan whose unit fails reruns on the serial path for the message.
  */
 export interface CsvUnit {
   readonly start: number;
   readonly end: number;
   readonly line: number;
-}
-
-/**
- * Chain interval splits (one per grid interval, in order, covering [dataOffset, size)) into the
- * units UnitCutter would find.
- */
-export function chainUnits(
-  splits: readonly IntervalSplit[],
-  dataOffset: number,
-  unitBytes: number,
-  size: number,
-  firstLine: number,
-): CsvUnit[] {
-  // Per interval: the record end at or after its start, given the true parity there.
-  let parity = 0;
-  const ends = splits.map((s) => {
-    const e = s.end[parity]!;
-    parity ^= s.quotes & 1;
-    return e;
-  });
-  // No record end in an interval: the first one after it is the next interval's.
-  const cut = new Array<number>(splits.length);
-  let next = size;
-  for (let i = splits.length - 1; i >= 0; i--) {
-    if (ends[i]! >= 0) next = ends[i]!;
-    cut[i] = next;
-  }
-  const units: CsvUnit[] = [];
-  let s = dataOffset;
-  while (s < size) {
-    const g = gridAfter(dataOffset, unitBytes, s);
-    const i = Math.floor((g - dataOffset) / unitBytes);
-    const e = Math.min(size, i < cut.length ? cut[i]! : size);
-    units.push({ start: s, end: e, line: s === dataOffset ? firstLine : -1 });
-    s = e;
-  }
-  return units;
 }

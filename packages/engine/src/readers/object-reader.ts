@@ -22,14 +22,24 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
   /**
    * CSV: scan only this unit range (a parallel scan's task; see csv-units.ts). `endState.aligned`
-   * tells whether `end` was a record end.
+   * tells whether `end` was a record end. With `grid`, the range ends instead at the first
+   * record end at or past that grid point, found while parsing; `endState.end` then says where,
+   * and `endState.gridParity` the quote parity of [start, grid).
    */
   readonly csvUnit?: {
     readonly start: number;
     readonly end: number;
     readonly line: number;
-    readonly endState?: { aligned: boolean };
+    readonly grid?: number;
+    readonly endState?: CsvUnitEndState;
   };
+}
+
+/** What a CSV unit scan found at its end (see ScanOptions.csvUnit). */
+export interface CsvUnitEndState {
+  aligned: boolean;
+  end?: number;
+  gridParity?: number;
 }
 
 /** Mutable counters a reader adds to while it scans. */

@@ -17,6 +17,7 @@ import type { ObjectReader } from './object-reader.js';
 import { CsvObjectReader } from './csv-reader.js';
 import type { CsvReaderOptions } from './csv-options.js';
 import { ParquetObjectReader, type ParquetDecoderChoice } from './parquet-reader.js';
+import { PluginObjectReader } from './plugin-reader.js';
 
 export interface OpenObjectOptions {
   /** CSV dialect and chunking; ignored for Parquet. */
@@ -26,11 +27,14 @@ export interface OpenObjectOptions {
    * parquet-wasm; `parquet-wasm` uses parquet-wasm only. Ignored for CSV.
    */
   readonly parquetDecoder?: ParquetDecoderChoice;
+  /** Plugin formats (jsonl): the object's name in errors (default: the file name behind the Blob). */
+  readonly objectName?: string;
 }
 
 /**
  * Opens `blob` as an object of `format`. For CSV, `declared` (the schema given at put) overrides
- * inference and must match the header; for Parquet it is ignored (the footer is the truth).
+ * inference and must match the header; for Parquet it is ignored (the footer is the truth). For
+ * JSON Lines the `jsonl` format-reader plugin reads it, with `declared` as its schema when given.
  */
 export function openObject(
   blob: Blob,
@@ -43,7 +47,11 @@ export function openObject(
       return new ParquetObjectReader(blob, options.parquetDecoder ?? 'auto');
     case 'csv':
       return new CsvObjectReader(blob, declared ?? null, options.csv ?? {});
+    case 'jsonl':
+      return new PluginObjectReader(blob, format, declared ?? null, options.objectName);
     default:
-      throw new InvalidArgumentError(`unknown object format "${String(format)}" (expected parquet or csv)`);
+      throw new InvalidArgumentError(
+        `unknown object format "${String(format)}" (expected parquet, csv or jsonl)`,
+      );
   }
 }

@@ -5,7 +5,12 @@
  * them as one-row columns.
  */
 import { InvalidArgumentError, PlanError } from '@pushdown/proto';
-import { functionCatalog, type FunctionCatalog, type UdfFunction } from '@pushdown/plugins';
+import {
+  functionCatalog,
+  libraryGeneration,
+  type FunctionCatalog,
+  type UdfFunction,
+} from '@pushdown/plugins';
 import { lit, type Call, type Expr } from '../plan/expr.js';
 import { isNumericType, type DataType } from '../plan/types.js';
 import { SQL_TYPE_NAMES } from './bind-cast.js';
@@ -18,10 +23,15 @@ const BUILTIN_FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max', 'cast'];
 
 const EMPTY: FunctionCatalog = { find: () => undefined, names: () => [] };
 let defaultCatalog: FunctionCatalog | undefined;
+let catalogGeneration = -1;
 
-/** The registry's functions, read once; an unbuilt registry has none (and names no functions). */
+/**
+ * The plugin library's functions, read again whenever the library changed (a plugin installed
+ * or removed at runtime); an unbuilt registry has none (and names no functions).
+ */
 export function defaultFunctionCatalog(): FunctionCatalog {
-  if (!defaultCatalog) {
+  if (!defaultCatalog || catalogGeneration !== libraryGeneration()) {
+    catalogGeneration = libraryGeneration();
     try {
       defaultCatalog = functionCatalog();
     } catch {
@@ -52,11 +62,6 @@ export function bindUdfCall(
   if (args.length !== fn.args.length) {
     throw new InvalidArgumentError(
       `${fn.name}() takes ${fn.args.length} argument${fn.args.length === 1 ? '' : 's'}, got ${args.length}${scope.src.at(at)}; ${signature} from plugin ${fn.plugin}`,
-    );
-  }
-  if (fn.result === 'utf8') {
-    throw new PlanError(
-      `${fn.name}() returns VARCHAR, which UDF calls do not support yet${scope.src.at(at)}`,
     );
   }
   const exprs = args.map((a, i) => {

@@ -22,6 +22,7 @@ import {
   type ProjectKernels,
 } from './abi.js';
 import { loadOperatorModule, type LoadedModule } from './module-loader.js';
+import { armDeadline, deadlineLabel, disarmDeadline } from '../parallel/watchdog-guard.js';
 import { OperatorMemory } from './operator-memory.js';
 
 export interface OperatorHostOptions {
@@ -95,7 +96,13 @@ function instantiate(loaded: LoadedModule, memory: WebAssembly.Memory): unknown 
   for (const [key, value] of Object.entries(instance.exports)) {
     if (typeof value !== 'function') continue;
     const fn = value as (...args: unknown[]) => unknown;
+    // In a scan worker the watchdog stops a kernel that overruns (parallel/watchdog.ts).
+    const label = deadlineLabel(
+      `WASM operator "${loaded.name}" kernel "${key}"`,
+      `raise limits.timeBudgetMs of "${loaded.name}" or scan smaller batches`,
+    );
     wrapped[key] = (...args: unknown[]) => {
+      const armed = armDeadline(label, budgetMs);
       const t0 = performance.now();
       try {
         const result = fn(...args);
@@ -116,6 +123,8 @@ function instantiate(loaded: LoadedModule, memory: WebAssembly.Memory): unknown 
             cause: err,
           },
         );
+      } finally {
+        if (armed) disarmDeadline();
       }
     };
   }

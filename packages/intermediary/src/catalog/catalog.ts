@@ -171,7 +171,7 @@ function buildTables(nodes: readonly BaseNodeState[]): Map<string, CatalogTable>
       list.push({
         table: name,
         name: info.name,
-        format: info.format === 'csv' ? 'csv' : 'parquet',
+        format: info.format === 'csv' || info.format === 'jsonl' ? info.format : 'parquet',
         size: info.size,
         numRows: info.numRows >= 0 ? info.numRows : null,
         sha256: info.sha256,

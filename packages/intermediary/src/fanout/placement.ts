@@ -5,7 +5,10 @@
  * Pushdown is opt-in and declared as data: a fragment is pushed only to a node whose
  * Capabilities list every operator it needs ("scan", plus "filter", "project",
  * "partial_aggregate", "udf" when it has them), the object's format, and every plugin its
- * expressions call (same name and SHA-256 as the intermediary's own copy).
+ * expressions call (same name and SHA-256 as the intermediary's own copy). A plugin the node
+ * lacks altogether but the intermediary has can be installed there by hash first
+ * (`PlacementOptions.canInstall`; the query path does it, see plugins/node-plugin-install.ts):
+ * then it is no obstacle, and the decision lists it in `installs`.
  *
  * The AUTO rule, per fragment, first match wins:
  *   1. the node cannot run the fragment              → NO_PUSHDOWN
@@ -29,6 +32,13 @@ export interface PlacementDecision {
   readonly placement: RunPlacement;
   readonly node: BaseNodeState;
   readonly reason: string;
+  /** Plugins to install on `node` (by content hash) before the fragment is pushed there. */
+  readonly installs?: readonly string[];
+}
+
+export interface PlacementOptions {
+  /** Whether the intermediary can install plugin `name` on a node that lacks it. */
+  readonly canInstall?: (name: string) => boolean;
 }
 
 /** Operators (as Capabilities names them) a fragment needs on the node that runs it. */
@@ -43,24 +53,47 @@ export function requiredOperators(fragment: Pick<Fragment, 'filter' | 'project' 
 
 /** Why `node` cannot run `fragment` as pushdown, or null if it can. */
 export function pushdownObstacle(fragment: Fragment, node: BaseNodeState): string | null {
+  return pushdownCheck(fragment, node, {}).obstacle;
+}
+
+/**
+ * What stands between `fragment` and `node`: an obstacle (or null), and the plugins that would
+ * have to be installed there first. Only a plugin the node lacks by name is installable: a node
+ * with another module under that name keeps it (replacing it is `pushdown plugins add --replace`).
+ */
+export function pushdownCheck(
+  fragment: Fragment,
+  node: BaseNodeState,
+  options: PlacementOptions,
+): { obstacle: string | null; installs: string[] } {
+  const none = (obstacle: string) => ({ obstacle, installs: [] });
   const caps = node.capabilities;
-  if (!caps) return `base node ${node.id} has not reported its capabilities`;
+  if (!caps) return none(`base node ${node.id} has not reported its capabilities`);
   const missing = requiredOperators(fragment).filter((op) => !caps.operators.includes(op));
   if (missing.length > 0) {
-    return `base node ${node.id} does not run ${missing.join(', ')} (it runs ${caps.operators.join(', ') || 'nothing'})`;
+    return none(
+      `base node ${node.id} does not run ${missing.join(', ')} (it runs ${caps.operators.join(', ') || 'nothing'})`,
+    );
   }
   if (!caps.formats.includes(fragment.format)) {
-    return `base node ${node.id} does not read ${fragment.format} (it reads ${caps.formats.join(', ') || 'nothing'})`;
+    return none(
+      `base node ${node.id} does not read ${fragment.format} (it reads ${caps.formats.join(', ') || 'nothing'})`,
+    );
   }
   // A plugin counts only if the node has the very module the intermediary planned with.
   const mine = new Map(registryPlugins().map((p) => [p.name, p.sha256]));
   const lacking = fragmentPlugins(fragment).filter(
     (name) => !caps.plugins.some((p) => p.name === name && (!mine.has(name) || p.sha256 === mine.get(name))),
   );
-  if (lacking.length > 0) {
-    return `base node ${node.id} does not have plugin ${lacking.map((n) => `"${n}"`).join(', ')} (it has ${caps.plugins.map((p) => p.name).join(', ') || 'none'})`;
+  const installs = lacking.filter(
+    (name) => options.canInstall?.(name) === true && !caps.plugins.some((p) => p.name === name),
+  );
+  if (installs.length < lacking.length) {
+    return none(
+      `base node ${node.id} does not have plugin ${lacking.map((n) => `"${n}"`).join(', ')} (it has ${caps.plugins.map((p) => p.name).join(', ') || 'none'})`,
+    );
   }
-  return null;
+  return { obstacle: null, installs };
 }
 
 /** The first holder of the object that is up, else the first holder (whose failure we report). */
@@ -77,9 +110,19 @@ export function decidePlacement(
   fragment: Fragment,
   object: CatalogObject,
   nodes: BaseNodeRegistry,
+  options: PlacementOptions = {},
 ): PlacementDecision {
   const node = chooseNode(object, nodes);
-  const obstacle = pushdownObstacle(fragment, node);
+  const { obstacle, installs } = pushdownCheck(fragment, node, options);
+  const withInstalls = (d: { placement: RunPlacement; reason: string }): PlacementDecision =>
+    d.placement === 'PUSHDOWN' && installs.length > 0
+      ? {
+          node,
+          placement: 'PUSHDOWN',
+          installs,
+          reason: `${d.reason}; installs plugin ${installs.map((n) => `"${n}"`).join(', ')} on ${node.id} by hash first`,
+        }
+      : { node, ...d };
   if (requested === 'PUSHDOWN') {
     if (obstacle && node.status === 'up') {
       throw new InvalidArgumentError(
@@ -89,10 +132,10 @@ export function decidePlacement(
         },
       );
     }
-    return { placement: 'PUSHDOWN', node, reason: 'PUSHDOWN requested' };
+    return withInstalls({ placement: 'PUSHDOWN', reason: 'PUSHDOWN requested' });
   }
   if (requested === 'NO_PUSHDOWN') return { placement: 'NO_PUSHDOWN', node, reason: 'NO_PUSHDOWN requested' };
-  return { node, ...autoRule(fragment, obstacle) };
+  return withInstalls(autoRule(fragment, obstacle));
 }
 
 function autoRule(fragment: Fragment, obstacle: string | null): { placement: RunPlacement; reason: string } {

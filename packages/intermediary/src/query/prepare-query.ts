@@ -1,7 +1,10 @@
 /**
  * From SQL to placed fragments, shared by Query and Explain: check the text, plan it against
  * the catalog (refreshing the catalog once when the table is unknown or a node it needs is
- * down), then make one fragment per object of the table and place each.
+ * down), then make one fragment per object of the table and place each. A fragment placed as
+ * PUSHDOWN on a node that lacks a plugin the intermediary has gets it installed there by hash
+ * first (when `installPlugins`, i.e. for Query); if that fails, the fragment runs NO_PUSHDOWN
+ * and its reason says why (an explicit PUSHDOWN fails instead).
  */
 import type { Fragment } from '@pushdown/engine';
 import {
@@ -17,6 +20,7 @@ import { planQuery, type QueryPlan } from '../engine-api.js';
 import type { PlannedFragment } from '../fanout/fan-out.js';
 import { chooseNode, decidePlacement } from '../fanout/placement.js';
 import type { PlacementName } from '../options.js';
+import { canInstallOnBase, installForFragment } from '../plugins/node-plugin-install.js';
 
 export interface PreparedQuery {
   readonly plan: QueryPlan;
@@ -46,7 +50,7 @@ export async function prepareQuery(
   catalog: IntermediaryCatalog,
   sql: string,
   placement: PlacementName,
-  options: { requireNodes: boolean },
+  options: { requireNodes: boolean; installPlugins?: boolean },
 ): Promise<PreparedQuery> {
   let plan = await planOrRefresh(catalog, sql);
   let table = catalog.table(plan.table);
@@ -70,7 +74,7 @@ export async function prepareQuery(
       );
     }
   }
-  const fragments = table.objects.map((object): PlannedFragment => {
+  const placed = table.objects.map((object): PlannedFragment => {
     const fragment: Fragment = {
       ...plan.fragment,
       table: table.name,
@@ -79,9 +83,37 @@ export async function prepareQuery(
       schema: object.schema,
       rowGroups: null,
     };
-    return { fragment, object, decision: decidePlacement(placement, fragment, object, catalog.nodes) };
+    const decision = decidePlacement(placement, fragment, object, catalog.nodes, {
+      canInstall: canInstallOnBase,
+    });
+    return { fragment, object, decision };
   });
+  const fragments = options.installPlugins
+    ? await Promise.all(placed.map((p) => installPlugins(p, placement)))
+    : placed;
   return { plan, table, fragments };
+}
+
+/** Installs the plugins `p` needs on its node; on failure falls back to NO_PUSHDOWN (AUTO) or throws. */
+async function installPlugins(p: PlannedFragment, placement: PlacementName): Promise<PlannedFragment> {
+  const { decision } = p;
+  if (!decision.installs?.length || decision.node.status !== 'up') return p;
+  try {
+    const note = await installForFragment(decision.node, decision.installs);
+    const reason = decision.reason.replace(/; installs plugin .*$/, `; ${note}`);
+    return { ...p, decision: { placement: 'PUSHDOWN', node: decision.node, reason } };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (placement === 'PUSHDOWN') {
+      throw new InvalidArgumentError(`PUSHDOWN was asked for ${p.object.table}/${p.object.name}, but ${why}`, {
+        hint: 'use AUTO or NO_PUSHDOWN placement',
+      });
+    }
+    return {
+      ...p,
+      decision: { placement: 'NO_PUSHDOWN', node: decision.node, reason: `AUTO: ${why}` },
+    };
+  }
 }
 
 async function planOrRefresh(catalog: IntermediaryCatalog, sql: string): Promise<QueryPlan> {

@@ -52,7 +52,10 @@ export async function runQuery(ctx: QueryContext, input: QueryInput, send: Chunk
   const { options } = ctx;
   const sql = checkSql(input.sql, options.maxSqlBytes);
   const placement = input.placement === 'AUTO' ? options.defaultPlacement : input.placement;
-  const prepared = await prepareQuery(ctx.catalog, sql, placement, { requireNodes: true });
+  const prepared = await prepareQuery(ctx.catalog, sql, placement, {
+    requireNodes: true,
+    installPlugins: true,
+  });
   for (const f of prepared.fragments) {
     if (f.decision.node.status === 'down') {
       throw nodeDown(f.decision.node, `the scan of ${f.object.table}/${f.object.name}`);

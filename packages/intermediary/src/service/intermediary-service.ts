@@ -1,6 +1,6 @@
 /**
- * The gRPC pushdown.v1.Intermediary handlers: Query (streamed result, stats last), Explain and
- * ListTables. Every failure becomes a status through toServiceError (never UNKNOWN); one
+ * The gRPC pushdown.v1.Intermediary handlers: Query (streamed result, stats last), Explain,
+ * ListTables, and the plugin calls (plugin-service.ts). Every failure becomes a status through toServiceError (never UNKNOWN); one
  * failed or cancelled query never touches another, and no promise is left unhandled.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ import { explainQuery } from '../engine-api.js';
 import { placementOf } from '../fanout/placement.js';
 import { checkSql, prepareQuery } from '../query/prepare-query.js';
 import { runQuery, type QueryContext } from '../query/run-query.js';
+import { installClusterPlugin, listClusterPlugins } from './plugin-service.js';
 
 /** Published once per finished query: {queryId, tenant, sql, ok, error?, stats?}. */
 export const queryChannel = diagnosticsChannel.channel('pushdown:intermediary:query');
@@ -53,6 +54,20 @@ export function createIntermediaryHandlers(ctx: QueryContext): IntermediaryHandl
         }));
         return { text: explainQuery(prepared.plan, placements) };
       })().then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(toServiceError(err)),
+      );
+    },
+
+    InstallPlugin: (call, callback) => {
+      installClusterPlugin(ctx, call.request).then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(toServiceError(err)),
+      );
+    },
+
+    ListPlugins: (_call, callback) => {
+      listClusterPlugins(ctx).then(
         (res) => callback(null, res),
         (err: unknown) => callback(toServiceError(err)),
       );

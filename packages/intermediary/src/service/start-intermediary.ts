@@ -15,6 +15,7 @@ import {
   createGrpcServer,
   intermediaryServiceDefinition,
 } from '@pushdown/proto';
+import { configurePluginDirs, pluginDirs } from '@pushdown/plugins';
 import { BaseNodeRegistry } from '../catalog/base-node-registry.js';
 import { IntermediaryCatalog } from '../catalog/catalog.js';
 import {
@@ -36,6 +37,11 @@ export interface IntermediaryHandle {
 
 export async function startIntermediary(input: IntermediaryOptions): Promise<IntermediaryHandle> {
   const options = validateIntermediaryOptions(input);
+  if (options.pluginDir) {
+    // Added to the folders this process loads (tests run nodes in the same process).
+    const dir = options.pluginDir;
+    configurePluginDirs([...pluginDirs().filter((d) => d !== dir), dir]);
+  }
   const nodes = new BaseNodeRegistry(options.baseNodes);
   const catalog = new IntermediaryCatalog(nodes, {
     refreshMs: options.catalogRefreshMs,

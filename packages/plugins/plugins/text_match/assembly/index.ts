@@ -99,3 +99,103 @@ export function ends_with(
 ): i32 {
   return run(2, offs, data, valid, pOffs, pData, pValid, n, out, outValid);
 }
+
+// utf8 results (udf-abi.ts): (offsets, data, dataCapacity, validity) after the row count. A
+// function first works out the data bytes it needs; if they exceed dataCapacity it returns
+// minus that number, writes nothing, and the host calls again with that much room.
+
+@inline function offsetAt(offs: usize, i: i32): i32 {
+  return load<i32>(offs + (<usize>i << 2));
+}
+
+/** upper_ascii(s utf8) -> utf8: s with ASCII a-z upper-cased; other bytes (UTF-8 included) kept. */
+export function upper_ascii(
+  offs: usize, data: usize, valid: usize, n: i32,
+  outOffs: usize, outData: usize, cap: i32, outValid: usize,
+): i32 {
+  let need = 0;
+  for (let i = 0; i < n; i++) if (isValid(valid, i)) need += offsetAt(offs, i + 1) - offsetAt(offs, i);
+  if (need > cap) return -need;
+  memory.fill(outValid, 0, (<usize>n + 7) >> 3);
+  store<i32>(outOffs, 0);
+  let pos = 0;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (isValid(valid, i)) {
+      for (let p = offsetAt(offs, i), end = offsetAt(offs, i + 1); p < end; p++) {
+        const b = <u32>load<u8>(data + <usize>p);
+        store<u8>(outData + <usize>pos, b - 97 < 26 ? b & ~32 : b);
+        pos++;
+      }
+      setBit(outValid, i);
+    } else nulls++;
+    store<i32>(outOffs + (<usize>(i + 1) << 2), pos);
+  }
+  return nulls;
+}
+
+/** Occurrences of p (non-empty) in s, left to right, not overlapping. */
+function countIn(s: usize, sl: i32, p: usize, pl: i32): i32 {
+  let k = 0;
+  for (let i = 0; i <= sl - pl; ) {
+    if (memory.compare(s + <usize>i, p, <usize>pl) == 0) {
+      k++;
+      i += pl;
+    } else i++;
+  }
+  return k;
+}
+
+/**
+ * replace_all(s utf8, from utf8 const, to utf8 const) -> utf8: every occurrence of `from` in s,
+ * left to right and not overlapping, replaced by `to` (byte-exact). An empty `from` leaves s
+ * as it is; a null argument gives null.
+ */
+export function replace_all(
+  offs: usize, data: usize, valid: usize,
+  fOffs: usize, fData: usize, fValid: usize,
+  tOffs: usize, tData: usize, tValid: usize,
+  n: i32, outOffs: usize, outData: usize, cap: i32, outValid: usize,
+): i32 {
+  const constNull = !isValid(fValid, 0) || !isValid(tValid, 0);
+  const f = fData + <usize>offsetAt(fOffs, 0);
+  const fl = offsetAt(fOffs, 1) - offsetAt(fOffs, 0);
+  const t = tData + <usize>offsetAt(tOffs, 0);
+  const tl = offsetAt(tOffs, 1) - offsetAt(tOffs, 0);
+  let need = 0;
+  for (let i = 0; i < n && !constNull; i++) {
+    if (!isValid(valid, i)) continue;
+    const start = offsetAt(offs, i);
+    const sl = offsetAt(offs, i + 1) - start;
+    need += sl + (fl == 0 ? 0 : countIn(data + <usize>start, sl, f, fl) * (tl - fl));
+  }
+  if (need > cap) return -need;
+  memory.fill(outValid, 0, (<usize>n + 7) >> 3);
+  store<i32>(outOffs, 0);
+  let pos = 0;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (constNull || !isValid(valid, i)) {
+      nulls++;
+      store<i32>(outOffs + (<usize>(i + 1) << 2), pos);
+      continue;
+    }
+    const s = data + <usize>offsetAt(offs, i);
+    const sl = offsetAt(offs, i + 1) - offsetAt(offs, i);
+    let j = 0;
+    while (j < sl) {
+      if (fl > 0 && j <= sl - fl && memory.compare(s + <usize>j, f, <usize>fl) == 0) {
+        memory.copy(outData + <usize>pos, t, <usize>tl);
+        pos += tl;
+        j += fl;
+      } else {
+        store<u8>(outData + <usize>pos, load<u8>(s + <usize>j));
+        pos++;
+        j++;
+      }
+    }
+    setBit(outValid, i);
+    store<i32>(outOffs + (<usize>(i + 1) << 2), pos);
+  }
+  return nulls;
+}

@@ -7,11 +7,15 @@ import type { CapabilitiesResponse as _pushdown_v1_CapabilitiesResponse, Capabil
 import type { DeleteObjectResponse as _pushdown_v1_DeleteObjectResponse, DeleteObjectResponse__Output as _pushdown_v1_DeleteObjectResponse__Output } from '../../pushdown/v1/DeleteObjectResponse.js';
 import type { GetObjectRequest as _pushdown_v1_GetObjectRequest, GetObjectRequest__Output as _pushdown_v1_GetObjectRequest__Output } from '../../pushdown/v1/GetObjectRequest.js';
 import type { GetObjectResponse as _pushdown_v1_GetObjectResponse, GetObjectResponse__Output as _pushdown_v1_GetObjectResponse__Output } from '../../pushdown/v1/GetObjectResponse.js';
+import type { InstallPluginRequest as _pushdown_v1_InstallPluginRequest, InstallPluginRequest__Output as _pushdown_v1_InstallPluginRequest__Output } from '../../pushdown/v1/InstallPluginRequest.js';
+import type { InstallPluginResponse as _pushdown_v1_InstallPluginResponse, InstallPluginResponse__Output as _pushdown_v1_InstallPluginResponse__Output } from '../../pushdown/v1/InstallPluginResponse.js';
 import type { ListObjectsRequest as _pushdown_v1_ListObjectsRequest, ListObjectsRequest__Output as _pushdown_v1_ListObjectsRequest__Output } from '../../pushdown/v1/ListObjectsRequest.js';
 import type { ListObjectsResponse as _pushdown_v1_ListObjectsResponse, ListObjectsResponse__Output as _pushdown_v1_ListObjectsResponse__Output } from '../../pushdown/v1/ListObjectsResponse.js';
 import type { ObjectInfo as _pushdown_v1_ObjectInfo, ObjectInfo__Output as _pushdown_v1_ObjectInfo__Output } from '../../pushdown/v1/ObjectInfo.js';
 import type { ObjectRef as _pushdown_v1_ObjectRef, ObjectRef__Output as _pushdown_v1_ObjectRef__Output } from '../../pushdown/v1/ObjectRef.js';
 import type { PutObjectRequest as _pushdown_v1_PutObjectRequest, PutObjectRequest__Output as _pushdown_v1_PutObjectRequest__Output } from '../../pushdown/v1/PutObjectRequest.js';
+import type { RemovePluginRequest as _pushdown_v1_RemovePluginRequest, RemovePluginRequest__Output as _pushdown_v1_RemovePluginRequest__Output } from '../../pushdown/v1/RemovePluginRequest.js';
+import type { RemovePluginResponse as _pushdown_v1_RemovePluginResponse, RemovePluginResponse__Output as _pushdown_v1_RemovePluginResponse__Output } from '../../pushdown/v1/RemovePluginResponse.js';
 import type { ScanRequest as _pushdown_v1_ScanRequest, ScanRequest__Output as _pushdown_v1_ScanRequest__Output } from '../../pushdown/v1/ScanRequest.js';
 import type { ScanResponse as _pushdown_v1_ScanResponse, ScanResponse__Output as _pushdown_v1_ScanResponse__Output } from '../../pushdown/v1/ScanResponse.js';
 
@@ -45,6 +49,29 @@ export interface BaseNodeClient extends grpc.Client {
   getObject(argument: _pushdown_v1_GetObjectRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_pushdown_v1_GetObjectResponse__Output>;
   getObject(argument: _pushdown_v1_GetObjectRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_pushdown_v1_GetObjectResponse__Output>;
   
+  /**
+   * Installs a plugin into the node's plugin folder. The node checks sizes, the manifest, the
+   * SHA-256 (before parsing the module) and the module (imports, no own memory, ABI) before it
+   * compiles or writes anything; the plugin appears atomically and is usable by the next Scan.
+   * INVALID_ARGUMENT with the reason when refused; ALREADY_EXISTS for another module of that
+   * name without `replace`.
+   */
+  InstallPlugin(argument: _pushdown_v1_InstallPluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_InstallPluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_InstallPluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_InstallPluginRequest, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Installs a plugin into the node's plugin folder. The node checks sizes, the manifest, the
+   * SHA-256 (before parsing the module) and the module (imports, no own memory, ABI) before it
+   * compiles or writes anything; the plugin appears atomically and is usable by the next Scan.
+   * INVALID_ARGUMENT with the reason when refused; ALREADY_EXISTS for another module of that
+   * name without `replace`.
+   */
+  installPlugin(argument: _pushdown_v1_InstallPluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_InstallPluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_InstallPluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_InstallPluginRequest, callback: grpc.requestCallback<_pushdown_v1_InstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  
   ListObjects(argument: _pushdown_v1_ListObjectsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListObjectsResponse__Output>): grpc.ClientUnaryCall;
   ListObjects(argument: _pushdown_v1_ListObjectsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ListObjectsResponse__Output>): grpc.ClientUnaryCall;
   ListObjects(argument: _pushdown_v1_ListObjectsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListObjectsResponse__Output>): grpc.ClientUnaryCall;
@@ -70,6 +97,21 @@ export interface BaseNodeClient extends grpc.Client {
   putObject(metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ObjectInfo__Output>): grpc.ClientWritableStream<_pushdown_v1_PutObjectRequest>;
   putObject(options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ObjectInfo__Output>): grpc.ClientWritableStream<_pushdown_v1_PutObjectRequest>;
   putObject(callback: grpc.requestCallback<_pushdown_v1_ObjectInfo__Output>): grpc.ClientWritableStream<_pushdown_v1_PutObjectRequest>;
+  
+  /**
+   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   */
+  RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   */
+  removePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_RemovePluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_RemovePluginRequest, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Runs one plan fragment over one object (or a slice of it). Arrow IPC stream out, stats last.
@@ -103,6 +145,15 @@ export interface BaseNodeHandlers extends grpc.UntypedServiceImplementation {
   
   GetObject: grpc.handleServerStreamingCall<_pushdown_v1_GetObjectRequest__Output, _pushdown_v1_GetObjectResponse>;
   
+  /**
+   * Installs a plugin into the node's plugin folder. The node checks sizes, the manifest, the
+   * SHA-256 (before parsing the module) and the module (imports, no own memory, ABI) before it
+   * compiles or writes anything; the plugin appears atomically and is usable by the next Scan.
+   * INVALID_ARGUMENT with the reason when refused; ALREADY_EXISTS for another module of that
+   * name without `replace`.
+   */
+  InstallPlugin: grpc.handleUnaryCall<_pushdown_v1_InstallPluginRequest__Output, _pushdown_v1_InstallPluginResponse>;
+  
   ListObjects: grpc.handleUnaryCall<_pushdown_v1_ListObjectsRequest__Output, _pushdown_v1_ListObjectsResponse>;
   
   /**
@@ -110,6 +161,11 @@ export interface BaseNodeHandlers extends grpc.UntypedServiceImplementation {
    * atomically (temp file, fsync, rename) or not at all.
    */
   PutObject: grpc.handleClientStreamingCall<_pushdown_v1_PutObjectRequest__Output, _pushdown_v1_ObjectInfo>;
+  
+  /**
+   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   */
+  RemovePlugin: grpc.handleUnaryCall<_pushdown_v1_RemovePluginRequest__Output, _pushdown_v1_RemovePluginResponse>;
   
   /**
    * Runs one plan fragment over one object (or a slice of it). Arrow IPC stream out, stats last.
@@ -124,8 +180,10 @@ export interface BaseNodeDefinition extends grpc.ServiceDefinition {
   Capabilities: MethodDefinition<_pushdown_v1_CapabilitiesRequest, _pushdown_v1_CapabilitiesResponse, _pushdown_v1_CapabilitiesRequest__Output, _pushdown_v1_CapabilitiesResponse__Output>
   DeleteObject: MethodDefinition<_pushdown_v1_ObjectRef, _pushdown_v1_DeleteObjectResponse, _pushdown_v1_ObjectRef__Output, _pushdown_v1_DeleteObjectResponse__Output>
   GetObject: MethodDefinition<_pushdown_v1_GetObjectRequest, _pushdown_v1_GetObjectResponse, _pushdown_v1_GetObjectRequest__Output, _pushdown_v1_GetObjectResponse__Output>
+  InstallPlugin: MethodDefinition<_pushdown_v1_InstallPluginRequest, _pushdown_v1_InstallPluginResponse, _pushdown_v1_InstallPluginRequest__Output, _pushdown_v1_InstallPluginResponse__Output>
   ListObjects: MethodDefinition<_pushdown_v1_ListObjectsRequest, _pushdown_v1_ListObjectsResponse, _pushdown_v1_ListObjectsRequest__Output, _pushdown_v1_ListObjectsResponse__Output>
   PutObject: MethodDefinition<_pushdown_v1_PutObjectRequest, _pushdown_v1_ObjectInfo, _pushdown_v1_PutObjectRequest__Output, _pushdown_v1_ObjectInfo__Output>
+  RemovePlugin: MethodDefinition<_pushdown_v1_RemovePluginRequest, _pushdown_v1_RemovePluginResponse, _pushdown_v1_RemovePluginRequest__Output, _pushdown_v1_RemovePluginResponse__Output>
   Scan: MethodDefinition<_pushdown_v1_ScanRequest, _pushdown_v1_ScanResponse, _pushdown_v1_ScanRequest__Output, _pushdown_v1_ScanResponse__Output>
   StatObject: MethodDefinition<_pushdown_v1_ObjectRef, _pushdown_v1_ObjectInfo, _pushdown_v1_ObjectRef__Output, _pushdown_v1_ObjectInfo__Output>
 }

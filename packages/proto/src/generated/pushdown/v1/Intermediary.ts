@@ -2,8 +2,12 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ClusterInstallPluginRequest as _pushdown_v1_ClusterInstallPluginRequest, ClusterInstallPluginRequest__Output as _pushdown_v1_ClusterInstallPluginRequest__Output } from '../../pushdown/v1/ClusterInstallPluginRequest.js';
+import type { ClusterInstallPluginResponse as _pushdown_v1_ClusterInstallPluginResponse, ClusterInstallPluginResponse__Output as _pushdown_v1_ClusterInstallPluginResponse__Output } from '../../pushdown/v1/ClusterInstallPluginResponse.js';
 import type { ExplainRequest as _pushdown_v1_ExplainRequest, ExplainRequest__Output as _pushdown_v1_ExplainRequest__Output } from '../../pushdown/v1/ExplainRequest.js';
 import type { ExplainResponse as _pushdown_v1_ExplainResponse, ExplainResponse__Output as _pushdown_v1_ExplainResponse__Output } from '../../pushdown/v1/ExplainResponse.js';
+import type { ListPluginsRequest as _pushdown_v1_ListPluginsRequest, ListPluginsRequest__Output as _pushdown_v1_ListPluginsRequest__Output } from '../../pushdown/v1/ListPluginsRequest.js';
+import type { ListPluginsResponse as _pushdown_v1_ListPluginsResponse, ListPluginsResponse__Output as _pushdown_v1_ListPluginsResponse__Output } from '../../pushdown/v1/ListPluginsResponse.js';
 import type { ListTablesRequest as _pushdown_v1_ListTablesRequest, ListTablesRequest__Output as _pushdown_v1_ListTablesRequest__Output } from '../../pushdown/v1/ListTablesRequest.js';
 import type { ListTablesResponse as _pushdown_v1_ListTablesResponse, ListTablesResponse__Output as _pushdown_v1_ListTablesResponse__Output } from '../../pushdown/v1/ListTablesResponse.js';
 import type { QueryRequest as _pushdown_v1_QueryRequest, QueryRequest__Output as _pushdown_v1_QueryRequest__Output } from '../../pushdown/v1/QueryRequest.js';
@@ -24,6 +28,44 @@ export interface IntermediaryClient extends grpc.Client {
   explain(argument: _pushdown_v1_ExplainRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ExplainResponse__Output>): grpc.ClientUnaryCall;
   explain(argument: _pushdown_v1_ExplainRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ExplainResponse__Output>): grpc.ClientUnaryCall;
   explain(argument: _pushdown_v1_ExplainRequest, callback: grpc.requestCallback<_pushdown_v1_ExplainResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Installs a plugin in the intermediary's own plugin folder, then on every base node (or the
+   * listed ones) by content hash: each node gets the bytes and the SHA-256 and verifies them
+   * itself. INVALID_ARGUMENT when the hash, the manifest or the module is wrong (with the reason),
+   * ALREADY_EXISTS when another module of that name is installed and `replace` is false,
+   * NOT_FOUND for an unknown node id. Per-node outcomes are in the response.
+   */
+  InstallPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  InstallPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Installs a plugin in the intermediary's own plugin folder, then on every base node (or the
+   * listed ones) by content hash: each node gets the bytes and the SHA-256 and verifies them
+   * itself. INVALID_ARGUMENT when the hash, the manifest or the module is wrong (with the reason),
+   * ALREADY_EXISTS when another module of that name is installed and `replace` is false,
+   * NOT_FOUND for an unknown node id. Per-node outcomes are in the response.
+   */
+  installPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  installPlugin(argument: _pushdown_v1_ClusterInstallPluginRequest, callback: grpc.requestCallback<_pushdown_v1_ClusterInstallPluginResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Which plugins the intermediary and the base nodes have, by name and SHA-256.
+   */
+  ListPlugins(argument: _pushdown_v1_ListPluginsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  ListPlugins(argument: _pushdown_v1_ListPluginsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  ListPlugins(argument: _pushdown_v1_ListPluginsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  ListPlugins(argument: _pushdown_v1_ListPluginsRequest, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Which plugins the intermediary and the base nodes have, by name and SHA-256.
+   */
+  listPlugins(argument: _pushdown_v1_ListPluginsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  listPlugins(argument: _pushdown_v1_ListPluginsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  listPlugins(argument: _pushdown_v1_ListPluginsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
+  listPlugins(argument: _pushdown_v1_ListPluginsRequest, callback: grpc.requestCallback<_pushdown_v1_ListPluginsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The catalog: tables, their columns and objects, and where the objects live.
@@ -62,6 +104,20 @@ export interface IntermediaryHandlers extends grpc.UntypedServiceImplementation 
   Explain: grpc.handleUnaryCall<_pushdown_v1_ExplainRequest__Output, _pushdown_v1_ExplainResponse>;
   
   /**
+   * Installs a plugin in the intermediary's own plugin folder, then on every base node (or the
+   * listed ones) by content hash: each node gets the bytes and the SHA-256 and verifies them
+   * itself. INVALID_ARGUMENT when the hash, the manifest or the module is wrong (with the reason),
+   * ALREADY_EXISTS when another module of that name is installed and `replace` is false,
+   * NOT_FOUND for an unknown node id. Per-node outcomes are in the response.
+   */
+  InstallPlugin: grpc.handleUnaryCall<_pushdown_v1_ClusterInstallPluginRequest__Output, _pushdown_v1_ClusterInstallPluginResponse>;
+  
+  /**
+   * Which plugins the intermediary and the base nodes have, by name and SHA-256.
+   */
+  ListPlugins: grpc.handleUnaryCall<_pushdown_v1_ListPluginsRequest__Output, _pushdown_v1_ListPluginsResponse>;
+  
+  /**
    * The catalog: tables, their columns and objects, and where the objects live.
    */
   ListTables: grpc.handleUnaryCall<_pushdown_v1_ListTablesRequest__Output, _pushdown_v1_ListTablesResponse>;
@@ -76,6 +132,8 @@ export interface IntermediaryHandlers extends grpc.UntypedServiceImplementation 
 
 export interface IntermediaryDefinition extends grpc.ServiceDefinition {
   Explain: MethodDefinition<_pushdown_v1_ExplainRequest, _pushdown_v1_ExplainResponse, _pushdown_v1_ExplainRequest__Output, _pushdown_v1_ExplainResponse__Output>
+  InstallPlugin: MethodDefinition<_pushdown_v1_ClusterInstallPluginRequest, _pushdown_v1_ClusterInstallPluginResponse, _pushdown_v1_ClusterInstallPluginRequest__Output, _pushdown_v1_ClusterInstallPluginResponse__Output>
+  ListPlugins: MethodDefinition<_pushdown_v1_ListPluginsRequest, _pushdown_v1_ListPluginsResponse, _pushdown_v1_ListPluginsRequest__Output, _pushdown_v1_ListPluginsResponse__Output>
   ListTables: MethodDefinition<_pushdown_v1_ListTablesRequest, _pushdown_v1_ListTablesResponse, _pushdown_v1_ListTablesRequest__Output, _pushdown_v1_ListTablesResponse__Output>
   Query: MethodDefinition<_pushdown_v1_QueryRequest, _pushdown_v1_QueryResponse, _pushdown_v1_QueryRequest__Output, _pushdown_v1_QueryResponse__Output>
 }

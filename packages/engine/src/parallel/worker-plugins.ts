@@ -1,0 +1,44 @@
+/**
+ * Scan workers resolve plugin names exactly as their owner does: each task that calls plugins
+ * carries the owner's plugin folders and the content hash it resolved each plugin to, and the
+ * worker re-reads its own plugin library when either differs (a folder configured after the
+ * pool started, a plugin installed or replaced while the node runs). Without this a worker
+ * could run an older build of a plugin than the one the query was planned and placed with.
+ *
+ * @example
+ * const plugins = ownerPlugins(fragment);   // owner: { dirs, sha256: { geo: 'ab…' } } or undefined
+ * syncWorkerPlugins(plugins);               // worker, before running the task
+ */
+import { configurePluginDirs, findLibraryPlugin, pluginDirs, refreshPluginLibrary } from '@pushdown/plugins';
+import { fragmentPlugins, type Fragment } from '../plan/fragment.js';
+
+export interface WorkerPlugins {
+  readonly dirs: readonly string[];
+  /** Plugin name → the sha256 the owner's library lists (null: the owner has none). */
+  readonly sha256: Readonly<Record<string, string | null>>;
+}
+
+/** What a task of `fragment` tells its worker about plugins; undefined when it calls none. */
+export function ownerPlugins(fragment: Fragment): WorkerPlugins | undefined {
+  const names = fragmentPlugins(fragment);
+  if (names.length === 0) return undefined;
+  return {
+    dirs: pluginDirs(),
+    sha256: Object.fromEntries(names.map((n) => [n, findLibraryPlugin(n)?.manifest.sha256 ?? null])),
+  };
+}
+
+/** Brings this worker's plugin library in line with the owner's before a task runs. */
+export function syncWorkerPlugins(plugins: WorkerPlugins | undefined): void {
+  if (!plugins) return;
+  const mine = pluginDirs();
+  if (mine.length !== plugins.dirs.length || mine.some((d, i) => d !== plugins.dirs[i])) {
+    configurePluginDirs(plugins.dirs);
+  }
+  for (const [name, sha] of Object.entries(plugins.sha256)) {
+    if ((findLibraryPlugin(name)?.manifest.sha256 ?? null) !== sha) {
+      refreshPluginLibrary();
+      return;
+    }
+  }
+}
