@@ -10,7 +10,7 @@ import { chartGrid, lineChart, type ChartSeries } from '@pushdown/cli';
 import { instantiateUdf, REFERENCE_UDFS, type VerifiedPlugin } from '@pushdown/plugins';
 import { assertSameResult, phasedCall } from './plugin-bench-abi.js';
 import type { Kernel } from './plugin-bench-data.js';
-import { nsPerCallEach, progress, type PluginBenchOptions } from './plugin-bench-util.js';
+import { progress, timeEach, type Clock, type PluginBenchOptions } from './plugin-bench-util.js';
 
 export interface CopyRow {
   kernel: string;
@@ -37,8 +37,8 @@ export function measureCopy(
   plugins: Map<string, VerifiedPlugin>,
   maxRows: number,
   o: PluginBenchOptions,
-): CopyRow[] {
-  const out: CopyRow[] = [];
+): Record<Clock, CopyRow[]> {
+  const out: Record<Clock, CopyRow[]> = { wall: [], cpu: [] };
   for (const k of ks) {
     const plugin = plugins.get(k.plugin)!;
     const udf = instantiateUdf(plugin.module, plugin.manifest);
@@ -49,23 +49,31 @@ export function measureCopy(
       p.copyIn();
       p.compute();
       assertSameResult(`${k.id} on ${rows} rows`, p.copyOut(), REFERENCE_UDFS[k.id]!(args, rows), rows);
-      const [copyIn, compute, copyOut, hostCall] = nsPerCallEach(
+      const times = timeEach(
         [() => p.copyIn(), () => p.compute(), () => p.copyOut(), () => udf.call(k.fn, args, rows)],
         o.minMs,
         o.reps,
-      ).map((ns) => ns / rows) as [number, number, number, number];
-      const copy = copyIn + copyOut;
-      out.push({
-        kernel: k.id,
-        rows,
-        bytesPerRow: (p.bytesIn + p.bytesOut) / rows,
-        copyIn,
-        copyOut,
-        compute,
-        hostCall,
-        copyShare: copy / (copy + compute),
-        boundaryShare: Math.max(0, hostCall - compute) / hostCall,
-      });
+      );
+      for (const clock of ['wall', 'cpu'] as const) {
+        const [copyIn, compute, copyOut, hostCall] = times.map((t) => t[clock] / rows) as [
+          number,
+          number,
+          number,
+          number,
+        ];
+        const copy = copyIn + copyOut;
+        out[clock].push({
+          kernel: k.id,
+          rows,
+          bytesPerRow: (p.bytesIn + p.bytesOut) / rows,
+          copyIn,
+          copyOut,
+          compute,
+          hostCall,
+          copyShare: copy / (copy + compute),
+          boundaryShare: Math.max(0, hostCall - compute) / hostCall,
+        });
+      }
     }
   }
   return out;

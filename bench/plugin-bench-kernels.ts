@@ -9,7 +9,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { instantiateUdf, REFERENCE_UDFS, type UdfResult, type VerifiedPlugin } from '@pushdown/plugins';
 import { assertSameResult, phasedCall } from './plugin-bench-abi.js';
 import type { BenchData, Kernel } from './plugin-bench-data.js';
-import { nsPerAsyncCallEach, nsPerCallEach, progress, type PluginBenchOptions } from './plugin-bench-util.js';
+import {
+  progress,
+  timeEach,
+  timeEachAsync,
+  type Clock,
+  type Timing,
+  type PluginBenchOptions,
+} from './plugin-bench-util.js';
 
 export interface KernelRow {
   kernel: string;
@@ -34,9 +41,9 @@ export async function measureKernels(
   data: BenchData,
   conn: DuckDBConnection,
   o: PluginBenchOptions,
-): Promise<KernelRow[]> {
+): Promise<Record<Clock, KernelRow[]>> {
   const rows = data.rows;
-  const out: KernelRow[] = [];
+  const out: Record<Clock, KernelRow[]> = { wall: [], cpu: [] };
   for (const k of ks) {
     progress(`kernels: ${k.id} over ${rows} rows`);
     const plugin = plugins.get(k.plugin)!;
@@ -53,39 +60,41 @@ export async function measureKernels(
     assertSameResult(`${k.id} resident call vs TypeScript`, phased.copyOut(), want, rows);
     const checked = await checkDuckDB(k, want, rows, conn);
 
-    const perRow = (ns: number) => ns / rows;
-    const [ts, wasmCall, wasmKernel] = nsPerCallEach(
+    const [ts, wasmCall, wasmKernel] = timeEach(
       [() => ref(args, rows), () => udf.call(k.fn, args, rows), () => phased.compute()],
       o.minMs,
       o.reps,
-    ).map(perRow) as [number, number, number];
-    const duck: number[] = [];
-    const queryMs: [number, number][] = [];
+    ) as [Timing, Timing, Timing];
+    const duck: [Timing, Timing][] = [];
     for (const threads of [1, 2]) {
       await conn.run(`SET threads = ${threads}`);
       // One warm-up run each: the table is already in memory.
-      const [f, base] = await nsPerAsyncCallEach(
+      const [f, base] = await timeEachAsync(
         [() => conn.run(k.duck.sql), () => conn.run(k.duck.base)],
         o.minMs,
         o.reps,
         1,
       );
-      duck.push(perRow(Math.max(0, f! - base!)));
-      queryMs.push([f! / 1e6, base! / 1e6]);
+      duck.push([f!, base!]);
     }
     await conn.run('SET threads = 1');
-    out.push({
-      kernel: k.id,
-      rows,
-      wasmCall,
-      wasmKernel,
-      ts,
-      duck1: duck[0]!,
-      duck2: duck[1]!,
-      duckQueryMs: { t1: queryMs[0]!, t2: queryMs[1]! },
-      duckNote: k.duck.note,
-      checked,
-    });
+    for (const clock of ['wall', 'cpu'] as const) {
+      const perRow = (t: Timing) => t[clock] / rows;
+      const fn = ([f, base]: [Timing, Timing]) => Math.max(0, perRow(f) - perRow(base));
+      const ms = ([f, base]: [Timing, Timing]): [number, number] => [f[clock] / 1e6, base[clock] / 1e6];
+      out[clock].push({
+        kernel: k.id,
+        rows,
+        wasmCall: perRow(wasmCall),
+        wasmKernel: perRow(wasmKernel),
+        ts: perRow(ts),
+        duck1: fn(duck[0]!),
+        duck2: fn(duck[1]!),
+        duckQueryMs: { t1: ms(duck[0]!), t2: ms(duck[1]!) },
+        duckNote: k.duck.note,
+        checked,
+      });
+    }
   }
   return out;
 }

@@ -23,10 +23,12 @@ import {
 import { assertSameResult } from './plugin-bench-abi.js';
 import {
   fmt,
-  nsPerAsyncCallEach,
-  nsPerCallEach,
   progress,
+  timeEach,
+  timeEachAsync,
+  type Clock,
   type PluginBenchOptions,
+  type Timing,
 } from './plugin-bench-util.js';
 
 export interface OverheadRow {
@@ -40,30 +42,34 @@ export interface OverheadRow {
 const KEY = 1234567890123n;
 const ARGS: UdfColumn[] = [{ type: 'int64', values: BigInt64Array.of(KEY) }];
 
-export async function measureOverhead(hash64: VerifiedPlugin, o: PluginBenchOptions): Promise<OverheadRow[]> {
+/** The rows on each clock (wall: latency of a call; cpu: the work of every thread it used). */
+export async function measureOverhead(
+  hash64: VerifiedPlugin,
+  o: PluginBenchOptions,
+): Promise<Record<Clock, OverheadRow[]>> {
   const ref = REFERENCE_UDFS['hash64.hash64_int64']!;
   const udf = instantiateUdf(hash64.module, hash64.manifest);
   const want = ref(ARGS, 1);
   assertSameResult('in-thread hash64_int64', udf.call('hash64_int64', ARGS, 1), want, 1);
 
   progress('overhead: TypeScript reference and in-thread host');
-  const [tsNs, hostNs] = nsPerCallEach(
+  const [ts, host] = timeEach(
     [() => ref(ARGS, 1), () => udf.call('hash64_int64', ARGS, 1)],
     o.minMs,
     o.reps,
-  ) as [number, number];
+  ) as [Timing, Timing];
 
   progress('overhead: worker sandbox round trip');
   const sandbox = new PluginSandbox({ threads: 1 });
-  let sandboxNs: number;
+  let sandboxed: Timing;
   try {
     await sandbox.load(hash64);
     assertSameResult('sandbox hash64_int64', await sandbox.call('hash64', 'hash64_int64', ARGS, 1), want, 1);
-    [sandboxNs] = (await nsPerAsyncCallEach(
+    [sandboxed] = (await timeEachAsync(
       [() => sandbox.call('hash64', 'hash64_int64', ARGS, 1)],
       o.minMs,
       o.reps,
-    )) as [number];
+    )) as [Timing];
   } finally {
     await sandbox.close();
   }
@@ -72,7 +78,7 @@ export async function measureOverhead(hash64: VerifiedPlugin, o: PluginBenchOpti
   const expected = (want.values as BigInt64Array)[0]!;
   // runFragment moves any fragment that calls a plugin to a scan worker (so the watchdog can stop
   // a runaway call): the plain query forced onto the pool separates that hop from the UDF itself.
-  const [withUdf, without, hopped] = (await nsPerAsyncCallEach(
+  const [withT, withoutT, hoppedT] = (await timeEachAsync(
     [
       await checkedQuery('SELECT hash64_int64(k) AS h FROM t', expected, false),
       await checkedQuery('SELECT k AS h FROM t', KEY, false),
@@ -80,42 +86,47 @@ export async function measureOverhead(hash64: VerifiedPlugin, o: PluginBenchOpti
     ],
     o.minMs,
     o.reps,
-  )) as [number, number, number];
+  )) as [Timing, Timing, Timing];
+  return { wall: overheadRows('wall'), cpu: overheadRows('cpu') };
 
-  const us = (ns: number) => ns / 1000;
-  return [
-    {
-      path: 'TypeScript function (floor)',
-      usPerCall: us(tsNs),
-      extraUs: null,
-      note: 'REFERENCE_UDFS, same 1 row',
-    },
-    {
-      path: 'in-thread host',
-      usPerCall: us(hostNs),
-      extraUs: us(hostNs - tsNs),
-      note: 'instantiateUdf().call: copy in, call, copy out',
-    },
-    {
-      path: 'worker sandbox',
-      usPerCall: us(sandboxNs),
-      extraUs: us(sandboxNs - tsNs),
-      note: 'PluginSandbox (1 thread): postMessage round trip',
-    },
-    { path: 'SQL without UDF', usPerCall: us(without), extraUs: null, note: 'plan + runFragment, 1-row CSV' },
-    {
-      path: 'SQL without UDF, on a scan worker',
-      usPerCall: us(hopped),
-      extraUs: us(hopped - without),
-      note: 'forceWorkers: the thread hop a UDF query makes',
-    },
-    {
-      path: 'SQL with UDF',
-      usPerCall: us(withUdf),
-      extraUs: us(withUdf - without),
-      note: `SELECT hash64_int64(k); ${fmt(us(withUdf - hopped))} µs over the hop alone`,
-    },
-  ];
+  function overheadRows(clock: Clock): OverheadRow[] {
+    const us = (t: Timing) => t[clock] / 1000;
+    const [tsUs, hostUs, sandboxUs] = [us(ts), us(host), us(sandboxed)];
+    const [withUdf, without, hopped] = [us(withT), us(withoutT), us(hoppedT)];
+    return [
+      {
+        path: 'TypeScript function (floor)',
+        usPerCall: tsUs,
+        extraUs: null,
+        note: 'REFERENCE_UDFS, same 1 row',
+      },
+      {
+        path: 'in-thread host',
+        usPerCall: hostUs,
+        extraUs: hostUs - tsUs,
+        note: 'instantiateUdf().call: copy in, call, copy out',
+      },
+      {
+        path: 'worker sandbox',
+        usPerCall: sandboxUs,
+        extraUs: sandboxUs - tsUs,
+        note: 'PluginSandbox (1 thread): postMessage round trip',
+      },
+      { path: 'SQL without UDF', usPerCall: without, extraUs: null, note: 'plan + runFragment, 1-row CSV' },
+      {
+        path: 'SQL without UDF, on a scan worker',
+        usPerCall: hopped,
+        extraUs: hopped - without,
+        note: 'forceWorkers: the thread hop a UDF query makes',
+      },
+      {
+        path: 'SQL with UDF',
+        usPerCall: withUdf,
+        extraUs: withUdf - without,
+        note: `SELECT hash64_int64(k); ${fmt(withUdf - hopped)} µs over the hop alone`,
+      },
+    ];
+  }
 }
 
 const SCHEMA: Schema = [{ name: 'k', type: 'int64', nullable: false }];

@@ -16,11 +16,13 @@ export interface PluginBenchOptions {
   out: string;
   /** Sections to run: overhead, kernels, copy. */
   only: string[];
+  /** The clock the tables and the plot show; the JSON holds both. */
+  clock: Clock;
 }
 
 const SECTIONS = ['overhead', 'kernels', 'copy'];
 
-/** Reads `--rows --reps --min-ms --out --only` or BENCH_ROWS, BENCH_REPS, BENCH_MIN_MS, BENCH_OUT, BENCH_ONLY. */
+/** Reads `--rows --reps --min-ms --out --only --clock`, or the same as BENCH_ROWS, ..., BENCH_CLOCK. */
 export function benchOptions(argv: string[] = process.argv.slice(2)): PluginBenchOptions {
   const env = (name: string, fallback: string) => process.env[name] ?? fallback;
   const { values } = parseArgs({
@@ -31,6 +33,7 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): PluginBenc
       'min-ms': { type: 'string', default: env('BENCH_MIN_MS', '5') },
       out: { type: 'string', default: env('BENCH_OUT', 'data/bench/plugins') },
       only: { type: 'string', default: env('BENCH_ONLY', SECTIONS.join(',')) },
+      clock: { type: 'string', default: env('BENCH_CLOCK', 'wall') },
     },
   });
   const positive = (name: string, v: string) => {
@@ -41,7 +44,10 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): PluginBenc
   const only = values.only.split(',').map((s) => s.trim().toLowerCase());
   const unknown = only.filter((s) => !SECTIONS.includes(s));
   if (unknown.length > 0) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${unknown.join(', ')}`);
+  if (values.clock !== 'wall' && values.clock !== 'cpu')
+    throw new Error(`--clock takes wall or cpu; got "${values.clock}"`);
   return {
+    clock: values.clock,
     rows: positive('rows', values.rows),
     reps: positive('reps', values.reps),
     minMs: positive('min-ms', values['min-ms']),
@@ -51,38 +57,61 @@ export function benchOptions(argv: string[] = process.argv.slice(2)): PluginBenc
 }
 
 /**
- * Mean ns per call of each of `fns`: calls are timed in rounds of about `minMs` (one clock read
- * per round, so a 50 ns call is not drowned by the clock) and the fastest of `reps` rounds wins,
- * because on a shared machine interference only ever adds time. The functions take turns round
- * by round, so a burst of load from elsewhere hits all of them alike and their ratios hold.
+ * ns per call on both clocks: `wall` (performance.now) and `cpu` (this process's user + system
+ * time, so time spent preempted by other processes does not count, but every thread's work does).
  */
-export function nsPerCallEach(fns: (() => unknown)[], minMs: number, reps: number): number[] {
+export interface Timing {
+  wall: number;
+  cpu: number;
+}
+export type Clock = keyof Timing;
+
+/** Times one round of `n` calls; returns ns per call on both clocks. */
+function round(n: number, run: () => void): Timing {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  run();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall: (wall * 1e6) / n, cpu: ((c.user + c.system) * 1e3) / n };
+}
+
+function better(best: Timing, t: Timing): Timing {
+  return { wall: Math.min(best.wall, t.wall), cpu: Math.min(best.cpu, t.cpu) };
+}
+
+const NONE: Timing = { wall: Infinity, cpu: Infinity };
+
+/**
+ * Mean ns per call of each of `fns`: calls are timed in rounds of about `minMs` (clocks read once
+ * per round, so a 50 ns call is not drowned by them) and the fastest of `reps` rounds wins on each
+ * clock, because on a shared machine interference only ever adds time. The functions take turns
+ * round by round, so a burst of load from elsewhere hits all of them alike and their ratios hold.
+ */
+export function timeEach(fns: (() => unknown)[], minMs: number, reps: number): Timing[] {
   const n = fns.map((fn) => callsPerRound(fn, minMs));
-  const best = fns.map(() => Infinity);
+  const best = fns.map(() => NONE);
   for (let r = 0; r < reps; r++) {
     fns.forEach((fn, k) => {
-      const t0 = performance.now();
-      for (let i = 0; i < n[k]!; i++) fn();
-      best[k] = Math.min(best[k]!, ((performance.now() - t0) * 1e6) / n[k]!);
+      const t = round(n[k]!, () => {
+        for (let i = 0; i < n[k]!; i++) fn();
+      });
+      best[k] = better(best[k]!, t);
     });
   }
   return best;
-}
-
-export function nsPerCall(fn: () => unknown, minMs: number, reps: number): number {
-  return nsPerCallEach([fn], minMs, reps)[0]!;
 }
 
 /**
  * The same for async calls, each awaited before the next (a round trip has no overlap). `warmup`
  * calls first: many for short calls (JIT, worker code paths), one for a 1M-row DuckDB query.
  */
-export async function nsPerAsyncCallEach(
+export async function timeEachAsync(
   fns: (() => Promise<unknown>)[],
   minMs: number,
   reps: number,
   warmup = 50,
-): Promise<number[]> {
+): Promise<Timing[]> {
   const n: number[] = [];
   for (const fn of fns) {
     for (let i = 0; i < warmup; i++) await fn();
@@ -90,19 +119,22 @@ export async function nsPerAsyncCallEach(
     await fn();
     n.push(Math.max(1, Math.round(minMs / Math.max(performance.now() - t, 1e-3))));
   }
-  const best = fns.map(() => Infinity);
+  const best = fns.map(() => NONE);
   for (let r = 0; r < reps; r++) {
     for (const [k, fn] of fns.entries()) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < n[k]!; i++) await fn();
-      best[k] = Math.min(best[k]!, ((performance.now() - t0) * 1e6) / n[k]!);
+      const wall = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      best[k] = better(best[k]!, { wall: (wall * 1e6) / n[k]!, cpu: ((c.user + c.system) * 1e3) / n[k]! });
     }
   }
   return best;
 }
 
 /** Calls per round so that one round takes about `minMs` (after one warm-up call). */
-function callsPerRound(fn: () => void, minMs: number): number {
+function callsPerRound(fn: () => unknown, minMs: number): number {
   fn();
   let n = 1;
   for (;;) {

@@ -47,7 +47,13 @@ describeIfBuilt('plugins installed on a running topology', () => {
     const manifestJson = await readFile(join(src, 'build', 'manifest.json'), 'utf8');
     const wasm = new Uint8Array(await readFile(join(src, 'build', `${FN}.wasm`)));
     upload = { manifestJson, wasm, sha256: (JSON.parse(manifestJson) as { sha256: string }).sha256 };
-    const gen = await generateTable({ table: 'lineitem', sf: 0.01, formats: ['parquet'], parts: 2, outDir: dir });
+    const gen = await generateTable({
+      table: 'lineitem',
+      sf: 0.01,
+      formats: ['parquet'],
+      parts: 2,
+      outDir: dir,
+    });
     cluster = await startCluster(2);
     await cluster.load(
       'lineitem',
@@ -107,7 +113,9 @@ describeIfBuilt('plugins installed on a running topology', () => {
     expect(onB2.length).toBeGreaterThan(0);
     for (const f of onB2) {
       expect(f.placement).toBe('PLACEMENT_PUSHDOWN');
-      expect(f.reason).toMatch(new RegExp(`installed plugin "${FN}" \\(sha256 ${upload.sha256.slice(0, 12)}…\\) on b2 by hash`));
+      expect(f.reason).toMatch(
+        new RegExp(`installed plugin "${FN}" \\(sha256 ${upload.sha256.slice(0, 12)}…\\) on b2 by hash`),
+      );
     }
     expect((await mine())?.nodeIds.sort()).toEqual(['b1', 'b2']);
     // Both placements agree once every node has it.
@@ -117,7 +125,10 @@ describeIfBuilt('plugins installed on a running topology', () => {
 
   test('another module under the same name is ALREADY_EXISTS without replace', async () => {
     // Same bytes under another version: same hash, so nothing changes anywhere.
-    const again = { ...upload, manifestJson: JSON.stringify({ ...JSON.parse(upload.manifestJson), version: '0.2.0' }) };
+    const again = {
+      ...upload,
+      manifestJson: JSON.stringify({ ...JSON.parse(upload.manifestJson), version: '0.2.0' }),
+    };
     expect((await install(again)).status).toBe('unchanged');
     // The shipped hash64 module published under our name: valid, but another module.
     const hash64 = loadRegistry().find('hash64')!;

@@ -23,7 +23,11 @@ describeIfBuilt('README tutorial: write a UDF in ten minutes', () => {
   const env = { ...process.env, PUSHDOWN_ADDR: '' };
   // Every step as typed in the README, plus the test's own data dir and a free port.
   const pushdown = async (...args: string[]) => {
-    const { stdout } = await execFileAsync(process.execPath, [CLI, ...args], { cwd, env, maxBuffer: 64 << 20 });
+    const { stdout } = await execFileAsync(process.execPath, [CLI, ...args], {
+      cwd,
+      env,
+      maxBuffer: 64 << 20,
+    });
     return stdout;
   };
 
@@ -45,15 +49,26 @@ describeIfBuilt('README tutorial: write a UDF in ten minutes', () => {
     expect(text).toContain('const NEEDLE = "special";');
     await writeFile(source, text.replace('const NEEDLE = "special";', 'const NEEDLE = "furious";'));
     // 3. Build.
-    expect(await pushdown('plugins', 'build', 'my_fn')).toMatch(/built: my_fn 0\.1\.0 → my_fn\/build\/my_fn\.wasm/);
+    expect(await pushdown('plugins', 'build', 'my_fn')).toMatch(
+      /built: my_fn 0\.1\.0 → my_fn\/build\/my_fn\.wasm/,
+    );
     // 4. Start the tutorial topology (lineitem SF 0.01 on two base nodes), detached.
-    await pushdown('start', '--detach', '--topology', join(ROOT, 'topologies', 'tutorial.yaml'), '--port', '0');
+    await pushdown(
+      'start',
+      '--detach',
+      '--topology',
+      join(ROOT, 'topologies', 'tutorial.yaml'),
+      '--port',
+      '0',
+    );
     started = true;
     // 5. Install on the running topology: the intermediary, then every base node by hash.
     const add = await pushdown('plugins', 'add', 'my_fn');
     expect(add).toMatch(/^installed: my_fn 0\.1\.0 \(sha256 [0-9a-f]{12}…\) on the intermediary /);
     expect(add).toContain('  b1: installed\n  b2: installed\n');
-    expect(await pushdown('plugins', 'list')).toMatch(/│ my_fn +│ 0\.1\.0 +│ scalar-udf +│ [0-9a-f]{12} │ installed +│ b1, b2 +│/);
+    expect(await pushdown('plugins', 'list')).toMatch(
+      /│ my_fn +│ 0\.1\.0 +│ scalar-udf +│ [0-9a-f]{12} │ installed +│ b1, b2 +│/,
+    );
     // 6. Query with it, pushed down to the base nodes.
     const sql = 'SELECT count(*) AS n FROM lineitem WHERE my_fn(l_comment)';
     const got = JSON.parse(await pushdown('query', sql, '--format', 'json', '--placement', 'pushdown')) as {

@@ -91,7 +91,10 @@ export function resolveBaseNodeOptions(options: BaseNodeOptions): ResolvedBaseNo
   }
   // Cast before checking: every field is verified just below.
   const o = { ...DEFAULT_BASE_NODE_OPTIONS, ...stripUndefined(options) } as ResolvedBaseNodeOptions;
-  if (options.pluginDir !== undefined && (typeof options.pluginDir !== 'string' || options.pluginDir === '')) {
+  if (
+    options.pluginDir !== undefined &&
+    (typeof options.pluginDir !== 'string' || options.pluginDir === '')
+  ) {
     throw new InvalidArgumentError('options.pluginDir must be a non-empty path');
   }
   if (typeof o.nodeId !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(o.nodeId)) {

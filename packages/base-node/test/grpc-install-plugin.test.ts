@@ -82,7 +82,11 @@ describe('BaseNode.InstallPlugin', () => {
     const up = await hashCopy();
     const res = await install(up);
     expect(res).toMatchObject({ status: 'installed', plugin: { name: 'hash64_copy', sha256: up.sha256 } });
-    expect(await folderState()).toEqual(['hash64_copy', 'hash64_copy/hash64_copy.wasm', 'hash64_copy/manifest.json']);
+    expect(await folderState()).toEqual([
+      'hash64_copy',
+      'hash64_copy/hash64_copy.wasm',
+      'hash64_copy/manifest.json',
+    ]);
     expect((await capabilities()).plugins).toContainEqual(
       expect.objectContaining({ name: 'hash64_copy', sha256: up.sha256 }),
     );
@@ -91,7 +95,11 @@ describe('BaseNode.InstallPlugin', () => {
 
   it('refuses a module whose bytes do not have the expected sha256, before writing anything', async () => {
     const up = await hashCopy('other');
-    await expectRefused({ ...up, sha256: '0'.repeat(64) }, status.INVALID_ARGUMENT, /sha256 is [0-9a-f]{64}, but the request expects 0{64}/);
+    await expectRefused(
+      { ...up, sha256: '0'.repeat(64) },
+      status.INVALID_ARGUMENT,
+      /sha256 is [0-9a-f]{64}, but the request expects 0{64}/,
+    );
     const flipped = Uint8Array.from(up.wasm);
     flipped[flipped.length - 1]! ^= 1;
     await expectRefused({ ...up, wasm: flipped }, status.INVALID_ARGUMENT, /refused: the module's sha256 is/);
@@ -112,9 +120,17 @@ describe('BaseNode.InstallPlugin', () => {
 
   it('refuses bad manifests and oversize modules with INVALID_ARGUMENT', async () => {
     const up = await hashCopy('other');
-    await expectRefused({ ...up, manifestJson: '{"name":' }, status.INVALID_ARGUMENT, /manifest is not valid JSON/);
+    await expectRefused(
+      { ...up, manifestJson: '{"name":' },
+      status.INVALID_ARGUMENT,
+      /manifest is not valid JSON/,
+    );
     const noKind = JSON.stringify({ ...JSON.parse(up.manifestJson), kind: 'gadget' });
-    await expectRefused({ ...up, manifestJson: noKind }, status.INVALID_ARGUMENT, /invalid plugin manifest "other"/);
+    await expectRefused(
+      { ...up, manifestJson: noKind },
+      status.INVALID_ARGUMENT,
+      /invalid plugin manifest "other"/,
+    );
     const huge = new Uint8Array(16 * 1024 * 1024 + 1);
     await expectRefused({ ...up, wasm: huge }, status.INVALID_ARGUMENT, /more than the limit of 16777216/);
   });

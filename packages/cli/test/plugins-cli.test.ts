@@ -88,9 +88,30 @@ describe('pushdown plugins', () => {
     );
   });
 
-  it.each(['list', 'info', 'verify', 'add', 'remove', 'bench'])('%s --help has examples', async (sub) => {
-    const r = await run(sub, '--help');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`$ pushdown plugins ${sub}`);
+  it('refuses add when no topology runs and no --data-dir names a folder, saying what to do', async () => {
+    const r = await run('add', 'geo');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error: no running topology to install "geo" into (start one');
+    expect(r.stderr).toContain('--data-dir DIR to install into DIR/plugins');
   });
+
+  it('scaffolds a plugin folder and refuses names that are not identifiers', async () => {
+    const r = await run('new', 'my_fn');
+    expect(r.stdout).toBe(
+      'created my_fn/ with manifest.json, assembly/index.ts, README.md\n' +
+        'next: edit my_fn/assembly/index.ts, then `pushdown plugins build my_fn`\n',
+    );
+    expect((await run('new', 'my_fn')).stderr).toContain('already exists and is not empty');
+    expect((await run('new', 'My-Fn')).stderr).toContain('"My-Fn" cannot name a plugin');
+    expect((await run('add', 'my_fn')).stderr).toContain('is a plugin source folder that has not been built');
+  });
+
+  it.each(['list', 'info', 'verify', 'add', 'remove', 'bench', 'new', 'build'])(
+    '%s --help has examples',
+    async (sub) => {
+      const r = await run(sub, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`$ pushdown plugins ${sub}`);
+    },
+  );
 });

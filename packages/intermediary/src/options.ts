@@ -176,7 +176,10 @@ export function validateIntermediaryOptions(options: IntermediaryOptions): Resol
   if (options.spoolDir !== undefined && (typeof options.spoolDir !== 'string' || options.spoolDir === '')) {
     throw new InvalidArgumentError('options.spoolDir must be a non-empty string');
   }
-  if (options.pluginDir !== undefined && (typeof options.pluginDir !== 'string' || options.pluginDir === '')) {
+  if (
+    options.pluginDir !== undefined &&
+    (typeof options.pluginDir !== 'string' || options.pluginDir === '')
+  ) {
     throw new InvalidArgumentError('options.pluginDir must be a non-empty string');
   }
   if (options.logger !== undefined && typeof options.logger !== 'function') {

@@ -20,7 +20,13 @@ import { sha256Hex, verifyPlugin, type VerifiedPlugin } from './plugin-verify.js
  * memory cap), the stub runtime (no GC: the host owns every buffer), fast code without asserts.
  * A manifest's `build.ascFlags` come after these.
  */
-export const PLUGIN_ASC_FLAGS: readonly string[] = ['--importMemory', '--runtime', 'stub', '-O3', '--noAssert'];
+export const PLUGIN_ASC_FLAGS: readonly string[] = [
+  '--importMemory',
+  '--runtime',
+  'stub',
+  '-O3',
+  '--noAssert',
+];
 
 /** Compiles `entry` to `outFile` with PLUGIN_ASC_FLAGS and `ascFlags`; returns the module bytes. */
 export async function compileAssemblyScript(
@@ -32,7 +38,9 @@ export async function compileAssemblyScript(
   const { main } = await import('assemblyscript/asc');
   const { error, stderr } = await main([entry, '--outFile', outFile, ...PLUGIN_ASC_FLAGS, ...ascFlags], {});
   if (error) {
-    throw new PluginError(`AssemblyScript could not compile ${entry}: ${error.message}\n${stderr.toString()}`);
+    throw new PluginError(
+      `AssemblyScript could not compile ${entry}: ${error.message}\n${stderr.toString()}`,
+    );
   }
   return new Uint8Array(await readFile(outFile));
 }

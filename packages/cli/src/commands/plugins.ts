@@ -8,6 +8,7 @@
  * with its TypeScript equivalent.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import {
   exportName,
@@ -193,7 +194,8 @@ function addCmd(ctx: CliContext): Command {
     )
     .action(async (arg: string, flags: TargetFlags & { replace?: boolean; node?: string[] }) => {
       const target = await resolvePluginTarget(ctx, flags);
-      const src = existsSync(arg) ? builtPluginPath(arg) : arg;
+      const abs = resolve(ctx.cwd, arg);
+      const src = existsSync(abs) ? builtPluginPath(abs) : arg;
       if (target.kind === 'cluster') {
         const path = existsSync(src) ? src : registryPath(src);
         return clusterAdd(ctx, target.address, path, {

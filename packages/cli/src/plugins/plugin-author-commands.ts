@@ -35,7 +35,9 @@ Examples:
 
 export function buildCmd(ctx: CliContext): Command {
   return new Command('build')
-    .description('compile a plugin folder with AssemblyScript into <dir>/build (module + manifest with sha256)')
+    .description(
+      'compile a plugin folder with AssemblyScript into <dir>/build (module + manifest with sha256)',
+    )
     .argument('<dir>', 'plugin folder holding manifest.json and assembly/index.ts')
     .option('--out <dir>', 'where to write <name>.wasm and manifest.json (default: <dir>/build)')
     .addHelpText(

@@ -32,7 +32,8 @@ export async function resolvePluginTarget(
       : { kind: 'folder', dir: pluginInstallDir(dataDir) };
   }
   if (ctx.envAddr) return { kind: 'cluster', address: ctx.envAddr, source: 'PUSHDOWN_ADDR' };
-  if (live) return { kind: 'cluster', address: live.state.intermediary, source: `the topology in ${dataDir}` };
+  if (live)
+    return { kind: 'cluster', address: live.state.intermediary, source: `the topology in ${dataDir}` };
   return { kind: 'none', dir: pluginInstallDir(dataDir) };
 }
 
@@ -65,7 +66,10 @@ export async function clusterAdd(
   });
   const p = r.plugin!;
   const verb = (s: string) => (s === 'unchanged' ? 'already installed' : s);
-  println(ctx.stdout, `${verb(r.status)}: ${p.name} ${p.version} (sha256 ${p.sha256.slice(0, 12)}…) on the intermediary ${address}`);
+  println(
+    ctx.stdout,
+    `${verb(r.status)}: ${p.name} ${p.version} (sha256 ${p.sha256.slice(0, 12)}…) on the intermediary ${address}`,
+  );
   for (const n of r.nodes) {
     println(ctx.stdout, `  ${n.nodeId}: ${n.status === 'failed' ? `FAILED: ${n.error}` : verb(n.status)}`);
   }

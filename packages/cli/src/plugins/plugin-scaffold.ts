@@ -22,7 +22,14 @@ export async function scaffoldPlugin(name: string, dir: string): Promise<Scaffol
   if (!NAME_RE.test(name)) {
     throw new InvalidArgumentError(
       `"${name}" cannot name a plugin: use lower-case letters, digits and "_", starting with a letter`,
-      { hint: `for example ${name.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, '') || 'my_fn'}` },
+      {
+        hint: `for example ${
+          name
+            .toLowerCase()
+            .replace(/[^a-z0-9_]/g, '_')
+            .replace(/^[^a-z]+/, '') || 'my_fn'
+        }`,
+      },
     );
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
@@ -47,13 +54,17 @@ function manifest(name: string) {
     abiVersion: 1,
     kind: 'scalar-udf',
     description: `${name}(s): true when s contains NEEDLE (ASCII, ignoring case); null in, null out.`,
-    exports: [{ name, args: ['utf8'], result: 'bool', description: 's contains NEEDLE, ignoring ASCII case' }],
+    exports: [
+      { name, args: ['utf8'], result: 'bool', description: 's contains NEEDLE, ignoring ASCII case' },
+    ],
     runsOn: ['base', 'intermediary'],
     limits: { memoryPages: 256, timeBudgetMs: 5000 },
     imports: ['env.memory'],
     // Static data from byte 4096 (below the host's arena at 64 KiB), no memory export, no abort
     // import: what the ABI and the verifier ask of every plugin.
-    build: { ascFlags: ['--memoryBase', '4096', '--noExportMemory', '--use', 'abort=', '--initialMemory', '1'] },
+    build: {
+      ascFlags: ['--memoryBase', '4096', '--noExportMemory', '--use', 'abort=', '--initialMemory', '1'],
+    },
   };
 }
 

@@ -6,7 +6,12 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { CancelledError } from '@pushdown/proto';
-import { fragmentPlugins, type Fragment, type FragmentStats, type OperatorMetrics } from '../plan/fragment.js';
+import {
+  fragmentPlugins,
+  type Fragment,
+  type FragmentStats,
+  type OperatorMetrics,
+} from '../plan/fragment.js';
 import { newScanCounters } from '../readers/object-reader.js';
 import { batchBytes, schemaOfBatch } from './arrow-columns.js';
 import { FilterOperator, ProjectOperator } from './batch-ops.js';

@@ -19,7 +19,7 @@
 export interface WatchdogInit {
   readonly buffer: SharedArrayBuffer;
   readonly slots: number;
-  /** The owner's clock origin (performance.timeOrigin + performance.now() at creation), in ms. */
+  /** The owner's clock origin (Date.now() at creation), in ms. */
   readonly epoch: number;
 }
 
@@ -39,9 +39,13 @@ export interface DeadlineLabel {
   readonly bytes: Uint8Array;
 }
 
-/** Milliseconds since `epoch` on a clock every thread of the process shares. */
+/**
+ * Milliseconds since `epoch` on a clock every thread of the process shares. The wall clock, on
+ * purpose: a worker's `performance.timeOrigin + performance.now()` was seen to run seconds behind
+ * its owner's (a worker started long after its process), which delayed every stop by as much.
+ */
 export function sinceEpoch(epoch: number): number {
-  return performance.timeOrigin + performance.now() - epoch;
+  return Date.now() - epoch;
 }
 
 const encoder = new TextEncoder();

@@ -62,7 +62,7 @@ export class ScanWatchdog {
    */
   constructor(slots: number, workers: () => readonly Worker[], pollMs = WATCHDOG_POLL_MS) {
     const buffer = new SharedArrayBuffer(slots * SLOT_WORDS * 4);
-    this.init = { buffer, slots, epoch: performance.timeOrigin + performance.now() };
+    this.init = { buffer, slots, epoch: Date.now() };
     this.#i32 = new Int32Array(buffer);
     this.#u8 = new Uint8Array(buffer);
     this.#workers = workers;

@@ -47,6 +47,8 @@ export interface CsvScanPlan {
 }
 
 const FIXUP_ENTRIES = 4096;
+/** How far past its grid point a grid task reads at first: many records' worth. */
+const GRID_SLACK_BYTES = 64 * 1024;
 const INITIAL_UTF8_BYTES_PER_ROW = 32;
 
 export async function* scanCsv(plan: CsvScanPlan, counters: ScanCounters): AsyncGenerator<RecordBatch> {
@@ -156,7 +158,10 @@ async function* scanWith(
   if (plan.endOffset === undefined) counters.bytesScanned += plan.dataOffset;
   // A Blob stream reads ahead on its own (much faster than many blob.slice() reads).
   const endOffset = plan.endOffset ?? plan.blob.size;
-  const reader = plan.blob.slice(plan.dataOffset, endOffset).stream().getReader();
+  // A grid task's end lies just past its grid point: read that far (plus a little), then on
+  // only as far as a long record needs, not a whole input region past its end.
+  let streamEnd = plan.grid !== undefined ? Math.min(endOffset, plan.grid + GRID_SLACK_BYTES) : endOffset;
+  let reader = plan.blob.slice(plan.dataOffset, Math.max(plan.dataOffset, streamEnd)).stream().getReader();
   // Unit ends: found while streaming on a serial scan (all of them) and on a grid task (its
   // one end); a task's range ends at its given end otherwise.
   const gridTask = plan.grid !== undefined;
@@ -172,8 +177,14 @@ async function* scanWith(
     if (cutter) cutter.shift();
   };
   const nextPiece = async (): Promise<Uint8Array | null> => {
-    const r = await reader.read();
-    return r.done ? null : (r.value as Uint8Array);
+    for (;;) {
+      const r = await reader.read();
+      if (!r.done) return r.value as Uint8Array;
+      if (streamEnd >= endOffset) return null;
+      const from = Math.max(plan.dataOffset, streamEnd);
+      streamEnd = Math.min(endOffset, from + plan.chunkBytes);
+      reader = plan.blob.slice(from, streamEnd).stream().getReader();
+    }
   };
 
   let final = plan.dataOffset >= endOffset;

@@ -30,7 +30,10 @@ const inFlight = new Map<string, Promise<NodeInstallStatus>>();
 export async function pluginUploadOf(
   plugin: LibraryPlugin,
 ): Promise<{ manifestJson: string; wasm: Uint8Array; sha256: string }> {
-  const [manifestJson, wasm] = await Promise.all([readFile(plugin.manifestPath, 'utf8'), readFile(plugin.wasmPath)]);
+  const [manifestJson, wasm] = await Promise.all([
+    readFile(plugin.manifestPath, 'utf8'),
+    readFile(plugin.wasmPath),
+  ]);
   return { manifestJson, wasm, sha256: plugin.manifest.sha256 };
 }
 
@@ -59,7 +62,12 @@ async function send(
   const res = await new Promise<InstallPluginResponse__Output>((resolve, reject) => {
     node.client.installPlugin({ ...upload, replace: options.replace === true }, { deadline }, (err, value) =>
       err || !value
-        ? reject(fromServiceError(err, `could not install plugin "${plugin.manifest.name}" on base node ${node.id}`))
+        ? reject(
+            fromServiceError(
+              err,
+              `could not install plugin "${plugin.manifest.name}" on base node ${node.id}`,
+            ),
+          )
         : resolve(value),
     );
   });

@@ -105,9 +105,12 @@ async function installPlugins(p: PlannedFragment, placement: PlacementName): Pro
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (placement === 'PUSHDOWN') {
-      throw new InvalidArgumentError(`PUSHDOWN was asked for ${p.object.table}/${p.object.name}, but ${why}`, {
-        hint: 'use AUTO or NO_PUSHDOWN placement',
-      });
+      throw new InvalidArgumentError(
+        `PUSHDOWN was asked for ${p.object.table}/${p.object.name}, but ${why}`,
+        {
+          hint: 'use AUTO or NO_PUSHDOWN placement',
+        },
+      );
     }
     return {
       ...p,

@@ -39,7 +39,12 @@ export async function installClusterPlugin(
   const unknown = req.nodeIds.filter((id) => !nodes.get(id));
   if (unknown.length > 0) {
     throw new NotFoundError(`no base node ${unknown.map((id) => `"${id}"`).join(', ')}`, {
-      hint: `base nodes are ${nodes.all().map((n) => n.id).join(', ') || 'none'}`,
+      hint: `base nodes are ${
+        nodes
+          .all()
+          .map((n) => n.id)
+          .join(', ') || 'none'
+      }`,
     });
   }
   const targets = req.nodeIds.length > 0 ? req.nodeIds.map((id) => nodes.get(id)!) : nodes.all();
@@ -93,6 +98,8 @@ export async function listClusterPlugins(ctx: QueryContext): Promise<ListPlugins
   for (const node of ctx.catalog.nodes.all()) {
     for (const p of node.capabilities?.plugins ?? []) entry(p).nodeIds.push(node.id);
   }
-  const plugins = [...byKey.values()].sort((a, b) => a.name.localeCompare(b.name) || a.origin.localeCompare(b.origin));
+  const plugins = [...byKey.values()].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.origin.localeCompare(b.origin),
+  );
   return { plugins };
 }
