@@ -10,7 +10,14 @@ import { chartGrid, lineChart, type ChartSeries } from '@pushdown/cli';
 import { instantiateUdf, REFERENCE_UDFS, type VerifiedPlugin } from '@pushdown/plugins';
 import { assertSameResult, phasedCall } from './plugin-bench-abi.js';
 import type { Kernel } from './plugin-bench-data.js';
-import { progress, timeEach, type Clock, type PluginBenchOptions } from './plugin-bench-util.js';
+import {
+  CLOCK_MODES,
+  readClock,
+  progress,
+  timeEach,
+  type ClockMode,
+  type PluginBenchOptions,
+} from './plugin-bench-util.js';
 
 export interface CopyRow {
   kernel: string;
@@ -37,8 +44,8 @@ export function measureCopy(
   plugins: Map<string, VerifiedPlugin>,
   maxRows: number,
   o: PluginBenchOptions,
-): Record<Clock, CopyRow[]> {
-  const out: Record<Clock, CopyRow[]> = { wall: [], cpu: [] };
+): Record<ClockMode, CopyRow[]> {
+  const out: Record<ClockMode, CopyRow[]> = { auto: [], wall: [], cpu: [] };
   for (const k of ks) {
     const plugin = plugins.get(k.plugin)!;
     const udf = instantiateUdf(plugin.module, plugin.manifest);
@@ -54,15 +61,16 @@ export function measureCopy(
         o.minMs,
         o.reps,
       );
-      for (const clock of ['wall', 'cpu'] as const) {
-        const [copyIn, compute, copyOut, hostCall] = times.map((t) => t[clock] / rows) as [
+      // All four phases run on this thread alone.
+      for (const mode of CLOCK_MODES) {
+        const [copyIn, compute, copyOut, hostCall] = times.map((t) => readClock(t, mode, false) / rows) as [
           number,
           number,
           number,
           number,
         ];
         const copy = copyIn + copyOut;
-        out[clock].push({
+        out[mode].push({
           kernel: k.id,
           rows,
           bytesPerRow: (p.bytesIn + p.bytesOut) / rows,

@@ -13,7 +13,9 @@ import {
   progress,
   timeEach,
   timeEachAsync,
-  type Clock,
+  CLOCK_MODES,
+  readClock,
+  type ClockMode,
   type Timing,
   type PluginBenchOptions,
 } from './plugin-bench-util.js';
@@ -41,9 +43,9 @@ export async function measureKernels(
   data: BenchData,
   conn: DuckDBConnection,
   o: PluginBenchOptions,
-): Promise<Record<Clock, KernelRow[]>> {
+): Promise<Record<ClockMode, KernelRow[]>> {
   const rows = data.rows;
-  const out: Record<Clock, KernelRow[]> = { wall: [], cpu: [] };
+  const out: Record<ClockMode, KernelRow[]> = { auto: [], wall: [], cpu: [] };
   for (const k of ks) {
     progress(`kernels: ${k.id} over ${rows} rows`);
     const plugin = plugins.get(k.plugin)!;
@@ -78,19 +80,24 @@ export async function measureKernels(
       duck.push([f!, base!]);
     }
     await conn.run('SET threads = 1');
-    for (const clock of ['wall', 'cpu'] as const) {
-      const perRow = (t: Timing) => t[clock] / rows;
-      const fn = ([f, base]: [Timing, Timing]) => Math.max(0, perRow(f) - perRow(base));
-      const ms = ([f, base]: [Timing, Timing]): [number, number] => [f[clock] / 1e6, base[clock] / 1e6];
-      out[clock].push({
+    for (const mode of CLOCK_MODES) {
+      // DuckDB at threads=1 keeps one thread busy, like the JS and WASM loops; threads=2 overlaps two.
+      const perRow = (t: Timing, threaded = false) => readClock(t, mode, threaded) / rows;
+      const fn = ([f, base]: [Timing, Timing], threaded: boolean) =>
+        Math.max(0, perRow(f, threaded) - perRow(base, threaded));
+      const ms = ([f, base]: [Timing, Timing], threaded: boolean): [number, number] => [
+        (perRow(f, threaded) * rows) / 1e6,
+        (perRow(base, threaded) * rows) / 1e6,
+      ];
+      out[mode].push({
         kernel: k.id,
         rows,
         wasmCall: perRow(wasmCall),
         wasmKernel: perRow(wasmKernel),
         ts: perRow(ts),
-        duck1: fn(duck[0]!),
-        duck2: fn(duck[1]!),
-        duckQueryMs: { t1: ms(duck[0]!), t2: ms(duck[1]!) },
+        duck1: fn(duck[0]!, false),
+        duck2: fn(duck[1]!, true),
+        duckQueryMs: { t1: ms(duck[0]!, false), t2: ms(duck[1]!, true) },
         duckNote: k.duck.note,
         checked,
       });

@@ -26,7 +26,8 @@ import {
   progress,
   timeEach,
   timeEachAsync,
-  type Clock,
+  readClock,
+  type ClockMode,
   type PluginBenchOptions,
   type Timing,
 } from './plugin-bench-util.js';
@@ -42,11 +43,11 @@ export interface OverheadRow {
 const KEY = 1234567890123n;
 const ARGS: UdfColumn[] = [{ type: 'int64', values: BigInt64Array.of(KEY) }];
 
-/** The rows on each clock (wall: latency of a call; cpu: the work of every thread it used). */
+/** The rows in each clock mode (wall: the latency of a call; cpu: the work of every thread it used). */
 export async function measureOverhead(
   hash64: VerifiedPlugin,
   o: PluginBenchOptions,
-): Promise<Record<Clock, OverheadRow[]>> {
+): Promise<Record<ClockMode, OverheadRow[]>> {
   const ref = REFERENCE_UDFS['hash64.hash64_int64']!;
   const udf = instantiateUdf(hash64.module, hash64.manifest);
   const want = ref(ARGS, 1);
@@ -87,12 +88,12 @@ export async function measureOverhead(
     o.minMs,
     o.reps,
   )) as [Timing, Timing, Timing];
-  return { wall: overheadRows('wall'), cpu: overheadRows('cpu') };
+  return { auto: overheadRows('auto'), wall: overheadRows('wall'), cpu: overheadRows('cpu') };
 
-  function overheadRows(clock: Clock): OverheadRow[] {
-    const us = (t: Timing) => t[clock] / 1000;
-    const [tsUs, hostUs, sandboxUs] = [us(ts), us(host), us(sandboxed)];
-    const [withUdf, without, hopped] = [us(withT), us(withoutT), us(hoppedT)];
+  function overheadRows(mode: ClockMode): OverheadRow[] {
+    const us = (t: Timing, threaded: boolean) => readClock(t, mode, threaded) / 1000;
+    const [tsUs, hostUs, sandboxUs] = [us(ts, false), us(host, false), us(sandboxed, true)];
+    const [withUdf, without, hopped] = [us(withT, true), us(withoutT, true), us(hoppedT, true)];
     return [
       {
         path: 'TypeScript function (floor)',

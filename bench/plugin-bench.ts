@@ -11,11 +11,13 @@
  * Answers are checked (WASM = TypeScript, and DuckDB where it computes the same function) before
  * anything is timed; every figure is the best of --reps rounds, on two clocks: wall time, and the
  * CPU time of the process, which time spent preempted by other processes does not inflate (on a
- * shared machine the steadier one; it sums threads, so it gives the sandbox round trip's and
- * DuckDB threads=2's total work, not their latency). Tables show --clock. Flags or environment:
+ * shared machine the steadier one) but which sums threads. The default `--clock auto` shows the
+ * smaller of the two for work on one thread and wall time where threads overlap (sandbox, SQL,
+ * DuckDB threads=2): see readClock. `wall` or `cpu` show one clock throughout; the JSON holds
+ * all three. Flags or environment:
  * --rows/BENCH_ROWS (1000000), --reps/BENCH_REPS (9), --min-ms/BENCH_MIN_MS (5, per round),
  * --out/BENCH_OUT (data/bench/plugins), --only/BENCH_ONLY (overhead,kernels,copy),
- * --clock/BENCH_CLOCK (wall or cpu; default wall).
+ * --clock/BENCH_CLOCK (auto, wall or cpu; default auto).
  * Example: `npm run bench:plugins -- --rows 200000 --only kernels,copy`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,7 +35,7 @@ import {
   fmt,
   progress,
   textTable,
-  type Clock,
+  type ClockMode,
   type PluginBenchOptions,
 } from './plugin-bench-util.js';
 
@@ -60,10 +62,10 @@ async function main(): Promise<void> {
   for (const name of ['hash64', 'geo', 'text_match'])
     plugins.set(name, await verifyPlugin(join(BUILD_DIR, `${name}.wasm`)));
 
-  // Every section measures on both clocks; the tables and the plot show --clock, the JSON both.
-  let overhead: Record<Clock, OverheadRow[]> = { wall: [], cpu: [] };
-  let kernelRows: Record<Clock, KernelRow[]> = { wall: [], cpu: [] };
-  let copyRows: Record<Clock, CopyRow[]> = { wall: [], cpu: [] };
+  // Every section measures on both clocks; the tables and the plot show --clock, the JSON all modes.
+  let overhead: Record<ClockMode, OverheadRow[]> = { auto: [], wall: [], cpu: [] };
+  let kernelRows: Record<ClockMode, KernelRow[]> = { auto: [], wall: [], cpu: [] };
+  let copyRows: Record<ClockMode, CopyRow[]> = { auto: [], wall: [], cpu: [] };
   if (o.only.includes('overhead')) overhead = await measureOverhead(plugins.get('hash64')!, o);
 
   const needData = o.only.includes('kernels') || o.only.includes('copy');
@@ -120,9 +122,16 @@ const duckCell = (ns: number) => (ns > 0 ? fmt(ns) : '~0');
 
 function report(overhead: OverheadRow[], ks: KernelRow[], copy: CopyRow[], o: PluginBenchOptions): void {
   const rows = o.rows;
-  const clock = o.clock === 'wall' ? 'wall clock' : 'CPU time of the process (all threads)';
+  const clock = (threaded: string) =>
+    o.clock === 'wall'
+      ? 'wall clock'
+      : o.clock === 'cpu'
+        ? 'CPU time (all threads)'
+        : `min(CPU, wall); ${threaded}`;
   if (overhead.length > 0) {
-    console.log(`\n1. Per-call overhead: one call on 1 row of hash64_int64, best of rounds, ${clock}`);
+    console.log(
+      `\n1. Per-call overhead: one call on 1 row of hash64_int64, best of rounds, ${clock('sandbox and SQL: wall')}`,
+    );
     console.log(
       textTable(
         ['path', 'µs/call', 'extra µs', 'what'],
@@ -133,7 +142,7 @@ function report(overhead: OverheadRow[], ks: KernelRow[], copy: CopyRow[], o: Pl
   }
   if (ks.length > 0) {
     console.log(
-      `\n2. Per-row cost of the same kernel over ${rows} rows, ns/row, ${clock} (DuckDB: with f minus without f)`,
+      `\n2. Per-row cost of the same kernel over ${rows} rows, ns/row, ${clock('DuckDB t=2: wall')} (DuckDB: with f minus without f)`,
     );
     console.log(
       textTable(
@@ -170,7 +179,9 @@ function report(overhead: OverheadRow[], ks: KernelRow[], copy: CopyRow[], o: Pl
     );
   }
   if (copy.length > 0) {
-    console.log(`\n3. Copy vs compute by batch size, ns/row, ${clock} (boundary = host call minus compute)`);
+    console.log(
+      `\n3. Copy vs compute by batch size, ns/row, ${clock('all on one thread')} (boundary = host call minus compute)`,
+    );
     console.log(
       textTable(
         ['kernel', 'rows', 'B/row', 'copy in', 'copy out', 'compute', 'host call', 'copy %', 'boundary %'],

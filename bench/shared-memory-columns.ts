@@ -34,7 +34,16 @@ export function layoutOf(n: number, groups: number, extraAccumulators = 0): Layo
   const supp = a8(ship + n * 4);
   const sums = a8(supp + n * 4);
   const counts = sums + groups * 8;
-  return { qty, price, disc, ship, supp, sums, counts, total: counts + groups * 8 + extraAccumulators * groups * 16 };
+  return {
+    qty,
+    price,
+    disc,
+    ship,
+    supp,
+    sums,
+    counts,
+    total: counts + groups * 8 + extraAccumulators * groups * 16,
+  };
 }
 
 export class Columns {
@@ -88,7 +97,14 @@ export class Columns {
     const l = layoutOf(to - from, this.groups);
     const out = new Uint8Array(l.sums);
     const put = (col: Float64Array | Int32Array, at: number) =>
-      out.set(new Uint8Array(col.buffer, col.byteOffset + from * col.BYTES_PER_ELEMENT, (to - from) * col.BYTES_PER_ELEMENT), at);
+      out.set(
+        new Uint8Array(
+          col.buffer,
+          col.byteOffset + from * col.BYTES_PER_ELEMENT,
+          (to - from) * col.BYTES_PER_ELEMENT,
+        ),
+        at,
+      );
     if (query === 'q6') {
       put(this.qty, l.qty);
       put(this.disc, l.disc);
@@ -104,7 +120,14 @@ export async function loadColumns(dataDir: string, sf: number, workers: number):
   const dir = join(dataDir, `sf${sf}-p1`);
   const file = join(dir, partFileName('lineitem', 0, 1, 'parquet'));
   if (!existsSync(file))
-    await generateTable({ table: 'lineitem', sf, formats: ['parquet'], parts: 1, outDir: dir, compression: 'zstd' });
+    await generateTable({
+      table: 'lineitem',
+      sf,
+      formats: ['parquet'],
+      parts: 1,
+      outDir: dir,
+      compression: 'zstd',
+    });
   const reader = openObject(await openFileBlob(file), 'parquet');
   const rows = Number(await reader.numRows());
   const cols = new Columns(rows, Math.round(sf * 10000) + 1, workers);
@@ -129,7 +152,14 @@ export async function loadColumns(dataDir: string, sf: number, workers: number):
 export async function compileKernel(outFile: string): Promise<WebAssembly.Module> {
   const entry = resolve(import.meta.dirname, '..', 'assembly', 'shared-kernel.ts');
   const { main } = await import('assemblyscript/asc');
-  const flags = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', String(MAX_PAGES)];
+  const flags = [
+    '--importMemory',
+    '--sharedMemory',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    String(MAX_PAGES),
+  ];
   const { error, stderr } = await main(
     [entry, '--outFile', outFile, ...flags, '--runtime', 'stub', '-O3', '--noAssert', '--enable', 'threads'],
     {},

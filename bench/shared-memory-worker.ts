@@ -23,8 +23,27 @@ export interface JobResult {
 }
 
 interface Kernel {
-  q6(pq: number, pp: number, pd: number, ps: number, from: number, to: number, lo: number, hi: number): number;
-  q6Atomic(pq: number, pp: number, pd: number, ps: number, from: number, to: number, lo: number, hi: number, acc: number): void;
+  q6(
+    pq: number,
+    pp: number,
+    pd: number,
+    ps: number,
+    from: number,
+    to: number,
+    lo: number,
+    hi: number,
+  ): number;
+  q6Atomic(
+    pq: number,
+    pp: number,
+    pd: number,
+    ps: number,
+    from: number,
+    to: number,
+    lo: number,
+    hi: number,
+    acc: number,
+  ): void;
   groupSum(pk: number, pp: number, from: number, to: number, sums: number, counts: number): void;
   groupSumAtomic(pk: number, pp: number, from: number, to: number, sums: number, counts: number): void;
 }
@@ -34,7 +53,13 @@ const HI = Date.UTC(1995, 0, 1) / 864e5;
 
 export function runWorkerLoop(
   port: MessagePort,
-  data: { module: WebAssembly.Module; memory: WebAssembly.Memory; rows: number; groups: number; index: number },
+  data: {
+    module: WebAssembly.Module;
+    memory: WebAssembly.Memory;
+    rows: number;
+    groups: number;
+    index: number;
+  },
 ): void {
   const instance = (memory: WebAssembly.Memory) =>
     new WebAssembly.Instance(data.module, { env: { memory } }).exports as unknown as Kernel;

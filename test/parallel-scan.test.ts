@@ -109,6 +109,8 @@ describeIfBuilt('parallel scans give the serial answer', () => {
     'escaped quotes': `a,b,c\n${Array.from({ length: 300 }, (_, i) => `${i},"say ""${i}""\n""ok""",${i / 7}`).join('\n')}\n`,
     crlf: `a,b,c\r\n${Array.from({ length: 300 }, (_, i) => `${i},"x\r\n${i}",${i / 3}`).join('\r\n')}\r\n`,
     'a record longer than a unit': `a,b,c\n1,x,1.5\n2,"${'long '.repeat(2000)}\n${'more '.repeat(500)}",2.5\n3,y,3.5\n${Array.from({ length: 200 }, (_, i) => `${i},z,${i}`).join('\n')}\n`,
+    // Longer than the 64 KiB a CSV task first reads past its grid point.
+    'a record longer than the read-ahead': `a,b,c\n1,x,1.5\n2,"${'long\n'.repeat(30_000)}",2.5\n${Array.from({ length: 2000 }, (_, i) => `${i},z,${i}`).join('\n')}\n`,
     'a file shorter than a unit': 'a,b,c\n1,x,0.5\n2,y,1.5\n',
     'an empty file': 'a,b,c\n',
   };

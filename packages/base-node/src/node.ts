@@ -15,7 +15,8 @@ import {
   createGrpcServer,
   BASE_NODE_SERVICE_NAME,
 } from '@pushdown/proto';
-import { configurePluginDirs, pluginDirs } from '@pushdown/plugins';
+import { join } from 'node:path';
+import { configurePluginDirs, configurePluginStateDir, pluginDirs } from '@pushdown/plugins';
 import { createBaseNodeHandlers } from './grpc/base-node-service.js';
 import { createObjectHttpServer } from './http/object-http-server.js';
 import { LinkThrottle } from './link/link-throttle.js';
@@ -45,6 +46,8 @@ export async function startBaseNode(options: BaseNodeOptions): Promise<BaseNodeH
   // Added to (not replacing) the folders this process already loads: tests run several nodes
   // and an intermediary in one process, and each must still see its own plugins.
   configurePluginDirs([...pluginDirs().filter((d) => d !== o.pluginDir), o.pluginDir]);
+  // Scratch snapshots of plugins whose manifest asks for persistence (one folder per process).
+  configurePluginStateDir(join(o.dataDir, 'plugin-state'));
   const store = await ObjectStore.open({ dataDir: o.dataDir, maxObjectBytes: o.maxObjectBytes });
   const hostPart = o.host.includes(':') ? `[${o.host}]` : o.host;
 

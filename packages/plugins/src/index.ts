@@ -92,7 +92,15 @@ export {
 // ---- the scalar-UDF ABI and a reference host ----
 export { columnBytes, PLUGIN_ARENA_BASE, scalarUdfSignature, TYPE_WIDTH } from './udf-abi.js';
 export { REFERENCE_UDFS, type ReferenceUdf } from './reference-udfs.js';
-export { instantiateUdf, type UdfColumn, type UdfInstance, type UdfResult } from './udf-host.js';
+export {
+  classifyUdfFailure,
+  DEFAULT_UDF_MAX_OUTPUT_BYTES,
+  instantiateUdf,
+  type UdfColumn,
+  type UdfHostOptions,
+  type UdfInstance,
+  type UdfResult,
+} from './udf-host.js';
 
 // ---- the sandbox: calls in worker threads with time, memory and output limits ----
 export { PluginSandbox, sandboxWorkerFile } from './sandbox/plugin-sandbox.js';
@@ -129,7 +137,15 @@ export {
   type RunWasiModuleResult,
 } from './wasi/run-wasi-module.js';
 export { decodeScratchSnapshot, encodeScratchSnapshot, scratchSize } from './wasi/scratch-snapshot.js';
-export { loadPersistedScratch, persistedScratchPath, savePersistedScratch } from './wasi/scratch-persist.js';
+export {
+  loadPersistedScratch,
+  loadPersistedScratchSync,
+  persistedScratchPath,
+  savePersistedScratch,
+  savePersistedScratchSync,
+} from './wasi/scratch-persist.js';
+export { scratchPersistence, type ScratchPersistence } from './wasi/scratch-persistence.js';
+export { configurePluginStateDir, pluginStateDir } from './plugin-state-dir.js';
 
 // ---- format readers: plugins that read an object's format through WASI (format-reader ABI 1) ----
 export {

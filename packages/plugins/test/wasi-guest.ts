@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createWasiHost, type WasiHost, type WasiOptions } from '../src/index.js';
 
 const SOURCE = join(import.meta.dirname, 'fixtures', 'wasi-guest', 'guest.as');
@@ -15,23 +15,28 @@ let cached: WebAssembly.Module | undefined;
 
 /** The compiled guest module (same flags as scripts/build-wasm.js, plus `--use abort=`). */
 export function guestModule(): WebAssembly.Module {
-  if (cached) return cached;
-  const source = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `pushdown-wasi-guest-${hash}`);
-  const wasm = join(dir, 'guest.wasm');
+  cached ??= new WebAssembly.Module(readFileSync(compileFixture(SOURCE)));
+  return cached;
+}
+
+/** Compiles an AssemblyScript fixture (`.as`) once per source hash; returns the `.wasm` path. */
+export function compileFixture(source: string): string {
+  const text = readFileSync(source);
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const stem = basename(source, '.as');
+  const dir = join(tmpdir(), `pushdown-wasi-${stem}-${hash}`);
+  const wasm = join(dir, `${stem}.wasm`);
   if (!existsSync(wasm)) {
     mkdirSync(dir, { recursive: true });
-    copyFileSync(SOURCE, join(dir, 'guest.ts')); // asc only reads .ts entry files
-    const tmp = join(dir, `guest.${process.pid}.wasm`);
+    copyFileSync(source, join(dir, `${stem}.ts`)); // asc only reads .ts entry files
+    const tmp = join(dir, `${stem}.${process.pid}.wasm`);
     const flags = ['--importMemory', '--runtime', 'stub', '-O1', '--use', 'abort='];
-    execFileSync(process.execPath, [ASC, join(dir, 'guest.ts'), '--outFile', tmp, ...flags], {
+    execFileSync(process.execPath, [ASC, join(dir, `${stem}.ts`), '--outFile', tmp, ...flags], {
       stdio: 'pipe',
     });
     renameSync(tmp, wasm); // jest workers may compile at once; the rename keeps the cache whole
   }
-  cached = new WebAssembly.Module(readFileSync(wasm));
-  return cached;
+  return wasm;
 }
 
 /** `module.name` of every import of a module, as manifest.imports lists them. */

@@ -59,7 +59,9 @@ export async function runCsvGridUnit(
 
 function emptyResult(fragment: Fragment, quotes: number): CsvGridResult {
   return {
-    agg: fragment.aggregate ? { keys: [], keyValues: [], calls: [], metrics: newMetrics('partial_aggregate') } : null,
+    agg: fragment.aggregate
+      ? { keys: [], keyValues: [], calls: [], metrics: newMetrics('partial_aggregate') }
+      : null,
     ipc: null,
     rowsOut: 0,
     counters: newScanCounters(),

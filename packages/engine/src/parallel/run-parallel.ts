@@ -111,10 +111,7 @@ export async function* executeParallel(
       const unit = units[i]!;
       // A guess of the quote parity at the grid point that the chain proves wrong: run again.
       if ('csv' in unit && unit.csv.parity !== parity)
-        reply = await options.pool.run<UnitReply>(
-          taskFor(i, { csv: { ...unit.csv, parity } }),
-          abort.signal,
-        );
+        reply = await options.pool.run<UnitReply>(taskFor(i, { csv: { ...unit.csv, parity } }), abort.signal);
       // A CSV unit that failed (its error would name a line the worker could not know) or that
       // did not end on a record end: the serial path takes over from its start, and says why.
       const csvRetry = 'csv' in unit && (!reply.ok || !reply.value.aligned);

@@ -192,7 +192,8 @@ async function* scanWith(
   for (;;) {
     if (plan.signal?.aborted) throw new CancelledError('CSV scan cancelled');
     // Fill the input region.
-    while (!final && fill < inputCap) {
+    // (A grid task whose end is already in the region has read all it needs.)
+    while (!final && fill < inputCap && !(gridTask && cutter!.peek() !== undefined)) {
       if (!carry) {
         carry = await nextPiece();
         if (!carry) {

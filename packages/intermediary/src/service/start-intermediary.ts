@@ -15,7 +15,8 @@ import {
   createGrpcServer,
   intermediaryServiceDefinition,
 } from '@pushdown/proto';
-import { configurePluginDirs, pluginDirs } from '@pushdown/plugins';
+import { dirname, join } from 'node:path';
+import { configurePluginDirs, configurePluginStateDir, pluginDirs } from '@pushdown/plugins';
 import { BaseNodeRegistry } from '../catalog/base-node-registry.js';
 import { IntermediaryCatalog } from '../catalog/catalog.js';
 import {
@@ -41,6 +42,9 @@ export async function startIntermediary(input: IntermediaryOptions): Promise<Int
     // Added to the folders this process loads (tests run nodes in the same process).
     const dir = options.pluginDir;
     configurePluginDirs([...pluginDirs().filter((d) => d !== dir), dir]);
+    // Plugin scratch snapshots beside the plugin folder: `<data-dir>/intermediary/plugin-state`
+    // under `pushdown start`. Without a plugin folder there is no data folder: persistence off.
+    configurePluginStateDir(join(dirname(dir), 'plugin-state'));
   }
   const nodes = new BaseNodeRegistry(options.baseNodes);
   const catalog = new IntermediaryCatalog(nodes, {

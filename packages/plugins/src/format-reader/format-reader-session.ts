@@ -4,6 +4,9 @@
  * failure becomes the right error: bad data → CorruptDataError naming the object and line, bad
  * arguments → InvalidArgumentError, a trap at the memory cap → ResourceExhaustedError, anything
  * else (trap, proc_exit, failed WASI call) → PluginError with the plugin's name.
+ *
+ * When the manifest asks for persistence, /scratch starts from the plugin's snapshot and is saved
+ * by close() (rules in wasi/scratch-persistence.ts: not after a trap, last close wins).
  */
 import {
   CorruptDataError,
@@ -14,6 +17,8 @@ import {
 } from '@pushdown/proto';
 import type { PluginManifest } from '../manifest-types.js';
 import type { UdfColumn } from '../udf-host.js';
+import { pluginStateDir } from '../plugin-state-dir.js';
+import { scratchPersistence, type ScratchPersistence } from '../wasi/scratch-persistence.js';
 import { createWasiHost } from '../wasi/wasi-host.js';
 import { WasiExit, type HostCall, type WasiHost } from '../wasi/wasi-types.js';
 import { FORMAT_READER_ABI_VERSION, FORMAT_READER_ENV, FORMAT_READER_STATUS } from './format-reader-abi.js';
@@ -52,6 +57,8 @@ export class FormatReaderSession {
   private readonly memory: WebAssembly.Memory;
   private readonly wasi: WasiHost;
   private readonly calls: Exports;
+  private readonly persist: ScratchPersistence;
+  private closed = false;
 
   constructor(
     module: WebAssembly.Module,
@@ -64,11 +71,14 @@ export class FormatReaderSession {
     if (options.schemaJson !== undefined) env[FORMAT_READER_ENV.schema] = options.schemaJson;
     if (options.chunkBytes !== undefined) env[FORMAT_READER_ENV.chunkBytes] = String(options.chunkBytes);
     if (options.sampleRows !== undefined) env[FORMAT_READER_ENV.sampleRows] = String(options.sampleRows);
+    // Loaded before the module exists: a damaged snapshot stops us before any plugin code runs.
+    this.persist = scratchPersistence(manifest, pluginStateDir());
     this.wasi = createWasiHost({
       imports: manifest.imports,
       args: [manifest.name],
       env,
       readOnly: { [path]: object },
+      ...this.persist.scratchOption(),
       ...(options.trace ? { trace: options.trace } : {}),
     });
     const maximum = manifest.limits.memoryPages;
@@ -119,8 +129,25 @@ export class FormatReaderSession {
     return { rows, columns: out, nullCounts };
   }
 
+  /**
+   * Calls the module's close(), then saves /scratch when persistence is on. Runs once; the
+   * module's own failure is reported before a failure to save.
+   */
   close(): void {
-    this.check(this.guard(() => this.calls.close()));
+    if (this.closed) return;
+    this.closed = true;
+    let failure: Error | undefined;
+    try {
+      this.check(this.guard(() => this.calls.close()));
+    } catch (err) {
+      failure = err as Error;
+    }
+    try {
+      this.persist.save(this.wasi.scratchFiles());
+    } catch (err) {
+      failure ??= err as Error;
+    }
+    if (failure) throw failure;
   }
 
   /** Throws the error a negative status stands for; returns non-negative results. */
@@ -151,6 +178,7 @@ export class FormatReaderSession {
     try {
       return call();
     } catch (err) {
+      this.persist.noteFailure(err); // a trap mid-call: its scratch folder is not saved
       throw this.translate(err);
     }
   }

@@ -4,11 +4,17 @@
  * program, a test module). The memory is host-created with the manifest's cap, as for every
  * plugin; `env` functions other than the memory are not provided, so such a module fails to link.
  *
+ * A manifest with `persist.scratch` gets its saved /scratch back and has it saved when the export
+ * returns or the module calls proc_exit, not when it traps (scratch-persistence.ts), as long as
+ * a plugin state folder is configured and the caller did not pass `scratch` itself.
+ *
  * @example
  * const { exitCode, stdout } = runWasiModule(plugin, { invoke: '_start', trace: (c) => calls.push(c) });
  */
 import { InvalidArgumentError } from '@pushdown/proto';
 import type { PluginManifest } from '../manifest-types.js';
+import { pluginStateDir } from '../plugin-state-dir.js';
+import { scratchPersistence } from './scratch-persistence.js';
 import { createWasiHost } from './wasi-host.js';
 import { traceImports } from './wasi-trace.js';
 import { WASI_MODULE, WasiExit, type HostCall } from './wasi-types.js';
@@ -19,6 +25,7 @@ export interface RunWasiModuleOptions {
   args?: readonly string[];
   env?: Readonly<Record<string, string>>;
   readOnly?: Readonly<Record<string, Uint8Array>>;
+  /** Initial /scratch; given, the caller owns the folder and persistence is skipped. */
   scratch?: ReadonlyMap<string, Uint8Array>;
   trace?: (call: HostCall) => void;
 }
@@ -37,12 +44,13 @@ export function runWasiModule(
   options: RunWasiModuleOptions = {},
 ): RunWasiModuleResult {
   const { manifest } = plugin;
+  const persist = scratchPersistence(manifest, options.scratch ? undefined : pluginStateDir());
   const host = createWasiHost({
     imports: manifest.imports,
     args: options.args ?? [manifest.name],
     ...(options.env ? { env: options.env } : {}),
     ...(options.readOnly ? { readOnly: options.readOnly } : {}),
-    ...(options.scratch ? { scratch: options.scratch } : {}),
+    ...(options.scratch ? { scratch: options.scratch } : persist.scratchOption()),
     ...(options.trace ? { trace: options.trace } : {}),
   });
   const memory = new WebAssembly.Memory({ initial: 1, maximum: manifest.limits.memoryPages });
@@ -63,8 +71,10 @@ export function runWasiModule(
   try {
     result = (entry as () => unknown)();
   } catch (err) {
+    persist.noteFailure(err);
     if (!(err instanceof WasiExit)) throw err;
   }
+  persist.save(host.scratchFiles());
   return {
     result,
     exitCode: host.exitCode,
