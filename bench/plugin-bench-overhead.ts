@@ -54,10 +54,11 @@ export async function measureOverhead(
   assertSameResult('in-thread hash64_int64', udf.call('hash64_int64', ARGS, 1), want, 1);
 
   progress('overhead: TypeScript reference and in-thread host');
+  // Three times the rounds: they are cheap here, and a 2 µs call is the most easily disturbed.
   const [ts, host] = timeEach(
     [() => ref(ARGS, 1), () => udf.call('hash64_int64', ARGS, 1)],
     o.minMs,
-    o.reps,
+    o.reps * 3,
   ) as [Timing, Timing];
 
   progress('overhead: worker sandbox round trip');

@@ -72,7 +72,9 @@ test('a corrupt snapshot is refused, naming the file, before the plugin runs', (
   writeFileSync(path, 'PDWS\x01 this is not a whole snapshot'.padEnd(64, '.'));
   const before = readFileSync(path);
   const calls: HostCall[] = [];
-  const scan = () => [...runFormatReader(plugin, new Uint8Array(0), { objectName: 'x', trace: (c) => calls.push(c) })];
+  const scan = () => [
+    ...runFormatReader(plugin, new Uint8Array(0), { objectName: 'x', trace: (c) => calls.push(c) }),
+  ];
   expect(scan).toThrow(CorruptDataError);
   expect(scan).toThrow(`${path}: scratch snapshot refused: checksum mismatch`);
   expect(() => runWasiModule(plugin)).toThrow(CorruptDataError);

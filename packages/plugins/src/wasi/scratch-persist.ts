@@ -24,7 +24,16 @@
  * await savePersistedScratch(stateDir, manifest.name, host.scratchFiles(), manifest.persist?.maxBytes);
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, ResourceExhaustedError } from '@pushdown/proto';
@@ -118,7 +127,7 @@ export function savePersistedScratchSync(
   try {
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
       fsyncSync(fd); // as above: data on disk before the name points at it
     } finally {
       closeSync(fd);
