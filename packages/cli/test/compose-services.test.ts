@@ -58,10 +58,13 @@ describe('services of the generated Compose file', () => {
     expect(im.command).toEqual(
       expect.arrayContaining(['--base-node', 'b1=b1:7001', '--base-node', 'b2=b2:7001', '--port', '50051']),
     );
+    // Plugins installed through the intermediary live on its own volume.
+    expect(im.volumes).toEqual(['intermediary-data:/data']);
+    expect(im.command).toEqual(expect.arrayContaining(['--plugin-dir', '/data/plugins']));
     const loader = c.services.loader!;
     expect(loader.depends_on).toEqual({ intermediary: { condition: 'service_healthy' } });
     expect(loader.restart).toBe('no');
-    expect(Object.keys(c.volumes)).toEqual(['b1-data', 'b2-data']);
+    expect(Object.keys(c.volumes)).toEqual(['b1-data', 'b2-data', 'intermediary-data']);
   });
 
   it('topologies/edge.yaml: quarter-core nodes with the 20 ms / 100 Mbit/s link flags', async () => {

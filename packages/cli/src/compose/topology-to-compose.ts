@@ -91,6 +91,10 @@ export function topologyToCompose(
 
   const im = topology.intermediary;
   const imPort = im.port || CONTAINER_INTERMEDIARY_PORT;
+  // The intermediary keeps the plugins users install through it (and installs them on base
+  // nodes by hash); a volume so they survive a container restart.
+  const imVolume = `${INTERMEDIARY_SERVICE}-data`;
+  volumes[imVolume] = {};
   const nodeAddresses = topology.baseNodes.map((n) => `${n.id}=${n.id}:${n.grpcPort || CONTAINER_GRPC_PORT}`);
   services[INTERMEDIARY_SERVICE] = {
     ...common(),
@@ -98,6 +102,7 @@ export function topologyToCompose(
       topology.baseNodes.map((n) => [n.id, { condition: 'service_healthy' as const }]),
     ),
     ...limits(im.cpus, im.memory),
+    volumes: [`${imVolume}:${CONTAINER_DATA_DIR}`],
     ports: [`${publishPrefix(topology.host)}${imPort}:${imPort}`],
     command: [
       'node',
@@ -108,6 +113,8 @@ export function topologyToCompose(
       String(imPort),
       ...nodeAddresses.flatMap((a) => ['--base-node', a]),
       ...(im.memoryBudget > 0 ? ['--memory-budget', String(im.memoryBudget)] : []),
+      '--plugin-dir',
+      `${CONTAINER_DATA_DIR}/plugins`,
     ],
     restart: 'unless-stopped',
     healthcheck: healthcheck(imPort),
