@@ -4,7 +4,8 @@
  * base-node fragment (`runFragment`) serially, then on 1..N pool workers, checks every answer
  * against the serial one (bit for bit), and reports the speedup over one worker, the serial
  * fraction an Amdahl fit implies, and the thread-hop overhead per unit (1 worker against the
- * serial path). Curves go to an SVG, the table to stdout and a JSON file.
+ * serial path). Curves go to an SVG, the table to stdout and a JSON file. The modes of a
+ * workload run interleaved rep by rep, so the ratios compare runs made side by side.
  *
  * With BENCH_QUOTA=0.5 (root, cgroup v1 or v2) the same run is repeated in a child process put
  * in a cgroup with that CPU quota: parallelism 'auto' must then pick 1 worker and be no slower
@@ -130,24 +131,29 @@ async function runOnce(
   return { ms, answer: rows.join('\n'), units };
 }
 
-async function best(
+/**
+ * Best-of times of several modes, run interleaved rep by rep (serial, 1w, 2w, serial, ...) after
+ * one warm-up each (JIT, page cache, workers started): on a machine shared with other work, a
+ * load change then hits every mode alike instead of one mode's whole series. Every answer must
+ * equal the first mode's.
+ */
+async function bestOf(
   w: Workload,
   file: string,
-  mode: { parallelism: number; force: boolean },
+  modes: readonly { parallelism: number; force: boolean }[],
   pool: ScanPool,
-  want: string | null,
-) {
-  let min = Infinity;
-  let answer = '';
-  await runOnce(w, file, mode, pool); // warm-up: JIT and page cache, workers started
-  for (let i = 0; i < REPS; i++) {
-    const r = await runOnce(w, file, mode, pool);
-    if (want !== null && r.answer !== want)
-      throw new Error(`${w.name}: parallelism ${mode.parallelism} answered differently from serial`);
-    answer = r.answer;
-    min = Math.min(min, r.ms);
-  }
-  return { ms: min, answer };
+): Promise<{ ms: number[]; answer: string }> {
+  const answer = (await runOnce(w, file, modes[0]!, pool)).answer;
+  for (const m of modes.slice(1)) await runOnce(w, file, m, pool);
+  const ms = modes.map(() => Infinity);
+  for (let rep = 0; rep < REPS; rep++)
+    for (const [k, m] of modes.entries()) {
+      const r = await runOnce(w, file, m, pool);
+      if (r.answer !== answer)
+        throw new Error(`${w.name}: parallelism ${m.parallelism} answered differently from serial`);
+      ms[k] = Math.min(ms[k]!, r.ms);
+    }
+  return { ms, answer };
 }
 
 /** Serial fraction s of Amdahl's law S(n) = 1 / (s + (1 - s) / n), least squares over the points. */
@@ -178,10 +184,13 @@ async function measure(files: Record<BenchFormat, string>, workers: number): Pro
     for (const w of WORKLOADS) {
       if (ONLY.length > 0 && !ONLY.some((o) => w.name.toLowerCase().includes(o))) continue;
       const file = files[w.format];
-      const serial = await best(w, file, { parallelism: 1, force: false }, pool, null);
-      const workerMs: number[] = [];
-      for (let n = 1; n <= workers; n++)
-        workerMs.push((await best(w, file, { parallelism: n, force: true }, pool, serial.answer)).ms);
+      const modes = [
+        { parallelism: 1, force: false },
+        ...Array.from({ length: workers }, (_, n) => ({ parallelism: n + 1, force: true })),
+      ];
+      const times = (await bestOf(w, file, modes, pool)).ms;
+      const serial = { ms: times[0]! };
+      const workerMs = times.slice(1);
       const units = Math.max(1, (await runOnce(w, file, { parallelism: 1, force: true }, pool)).units);
       const speedup = workerMs.map((ms) => workerMs[0]! / ms);
       rows.push({

@@ -66,7 +66,12 @@ describe('thrift compact codec', () => {
         {
           id: 11,
           type: TT.MAP,
-          value: { kind: 'map', keyType: TT.BINARY, valueType: TT.I64, entries: [[new Uint8Array([97]), 5n]] },
+          value: {
+            kind: 'map',
+            keyType: TT.BINARY,
+            valueType: TT.I64,
+            entries: [[new Uint8Array([97]), 5n]],
+          },
         },
         { id: 12, type: TT.MAP, value: { kind: 'map', keyType: 0, valueType: 0, entries: [] } },
       ],
@@ -88,7 +93,10 @@ describe('thrift compact codec', () => {
   });
 
   it('refuses truncated input and files without the Parquet magic', () => {
-    const bytes = encodeStruct({ kind: 'struct', fields: [{ id: 1, type: TT.BINARY, value: new Uint8Array(9) }] });
+    const bytes = encodeStruct({
+      kind: 'struct',
+      fields: [{ id: 1, type: TT.BINARY, value: new Uint8Array(9) }],
+    });
     expect(() => decodeStruct(bytes.subarray(0, 5))).toThrow(CorruptDataError);
     expect(() => readParquetParts(new Uint8Array(20))).toThrow(/PAR1 magic/);
     const lying = new Uint8Array([...MAGIC, 0, 0, 0xff, 0, 0, 0, ...MAGIC]);

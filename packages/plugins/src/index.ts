@@ -109,7 +109,24 @@ export {
   type PluginCallOptions,
   type PluginSandboxOptions,
 } from './sandbox/sandbox-options.js';
-export { functionCatalog, udfInstance, type FunctionCatalog, type UdfFunction } from './function-catalog.js';
+export {
+  aggregateUdfInstance,
+  functionCatalog,
+  udfInstance,
+  type FunctionCatalog,
+  type UdfFunction,
+} from './function-catalog.js';
+
+// ---- the aggregate-UDF ABI (init/update/merge/finalize over host-owned states) and its host ----
+export {
+  AGGREGATE_UDF_PHASES,
+  aggregateExportName,
+  aggregateUdfSignatures,
+  stateWords,
+  type AggregateUdfPhase,
+} from './aggregate-udf-abi.js';
+export { instantiateAggregateUdf, type AggregateUdfInstance } from './aggregate-udf-host.js';
+export { REFERENCE_AGGREGATES, type ReferenceAggregate } from './reference-aggregates.js';
 
 // ---- WASI preview 1: an in-memory filesystem tailored to each module, snapshots, trace ----
 export {

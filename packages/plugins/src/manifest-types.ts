@@ -23,6 +23,11 @@ export const MANIFEST_LIMITS = {
   maxMemoryPages: 65536,
   /** Ten minutes per call; anything longer is a job, not a function call. */
   maxTimeBudgetMs: 600_000,
+  /**
+   * Bytes of one group's state of an aggregate UDF: states travel between tiers as stateBytes/8
+   * int64 columns per call, so a few KiB already makes a wide partial batch.
+   */
+  maxStateBytes: 4096,
 } as const;
 
 /**
@@ -35,6 +40,11 @@ export interface PluginFunction {
   args: PluginDataType[];
   result: PluginDataType;
   constArgs?: number[];
+  /**
+   * Aggregate UDFs only (required there): bytes of one group's state, a positive multiple of 8
+   * up to MANIFEST_LIMITS.maxStateBytes (see aggregate-udf-abi.ts).
+   */
+  stateBytes?: number;
   description?: string;
 }
 

@@ -37,7 +37,7 @@ const TOP_LEVEL = [
   'sha256',
   'build',
 ] as const;
-const FUNCTION_FIELDS = ['name', 'args', 'result', 'constArgs', 'description'];
+const FUNCTION_FIELDS = ['name', 'args', 'result', 'constArgs', 'stateBytes', 'description'];
 
 const NAME_RE = /^[a-z][a-z0-9_-]{0,63}$/;
 const SEMVER_RE = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -101,6 +101,7 @@ export function manifestProblems(json: unknown, options: ValidateManifestOptions
       } else if (isObject(entry)) {
         name = entry.name;
         checkFunction(entry, path, say, problems);
+        if (kind === 'aggregate-udf' || 'stateBytes' in entry) checkAggregate(entry, path, kind, say);
       } else {
         say(path, 'must be an export name or an object {name, args, result}', entry);
       }
@@ -259,6 +260,24 @@ function checkFunction(f: Record<string, unknown>, path: string, say: Say, probl
   if ('description' in f && typeof f.description !== 'string') {
     say(`${path}.description`, 'must be a string', f.description);
   }
+}
+
+/**
+ * The aggregate-UDF rules (aggregate-udf-abi.ts): a state size the host can lay out 8-byte
+ * aligned, a fixed-width result, no constant arguments; and `stateBytes` nowhere else.
+ */
+function checkAggregate(f: Record<string, unknown>, path: string, kind: unknown, say: Say): void {
+  if (kind !== 'aggregate-udf') {
+    say(`${path}.stateBytes`, 'is only allowed in an aggregate-udf');
+    return;
+  }
+  const max = MANIFEST_LIMITS.maxStateBytes;
+  if (!('stateBytes' in f)) say(`${path}.stateBytes`, 'is required in an aggregate-udf');
+  else if (!isInt(f.stateBytes) || f.stateBytes < 8 || f.stateBytes > max || f.stateBytes % 8 !== 0) {
+    say(`${path}.stateBytes`, `must be a multiple of 8 from 8 to ${max}`, f.stateBytes);
+  }
+  if (f.result === 'utf8') say(`${path}.result`, 'must be a fixed-width type in an aggregate-udf', f.result);
+  if ('constArgs' in f) say(`${path}.constArgs`, 'is not allowed in an aggregate-udf');
 }
 
 function unknownFields(

@@ -3,7 +3,8 @@
  * one the manifest names (checked before the bytes are parsed or compiled), it imports its memory
  * as `env.memory` and nothing its manifest does not declare, defines and exports no memory of its
  * own, keeps its static data below the host's arena, and exports every function the manifest
- * lists with the signature the scalar-UDF ABI gives its types.
+ * lists with the signature the scalar-UDF ABI gives its types (an aggregate UDF: its four phase
+ * exports, aggregate-udf-abi.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { NotFoundError, PluginError } from '@pushdown/proto';
 import { exportName, manifestFunctions, type PluginManifest } from './manifest-types.js';
 import { validateManifest } from './manifest-validate.js';
 import { PLUGIN_ARENA_BASE, scalarUdfSignature } from './udf-abi.js';
+import { AGGREGATE_UDF_PHASES, aggregateExportName, aggregateUdfSignatures } from './aggregate-udf-abi.js';
 import { readWasmModuleInfo, type WasmModuleInfo } from './wasm-binary.js';
 import { unsupportedWasiImports } from './wasi/wasi-signatures.js';
 import { WASI_MODULE } from './wasi/wasi-types.js';
@@ -146,7 +148,8 @@ export function moduleProblems(manifest: PluginManifest, info: WasmModuleInfo): 
     );
   }
   const exported = new Map(info.exports.map((e) => [e.name, e]));
-  for (const entry of manifest.exports) {
+  if (manifest.kind === 'aggregate-udf') reasons.push(...aggregateExportProblems(manifest, exported));
+  for (const entry of manifest.kind === 'aggregate-udf' ? [] : manifest.exports) {
     const name = exportName(entry);
     if (!exported.has(name))
       reasons.push(`manifest.exports lists "${name}" but the module does not export it`);
@@ -171,6 +174,33 @@ export function moduleProblems(manifest: PluginManifest, info: WasmModuleInfo): 
   }
   if (isUdf && exported.get('ABI_VERSION')?.kind !== 'global') {
     reasons.push('it does not export the ABI_VERSION global');
+  }
+  return reasons;
+}
+
+/** An aggregate entry `f` stands for the exports f_init, f_update, f_merge, f_finalize (aggregate-udf-abi.ts). */
+function aggregateExportProblems(
+  manifest: PluginManifest,
+  exported: ReadonlyMap<string, WasmModuleInfo['exports'][number]>,
+): string[] {
+  const reasons: string[] = [];
+  for (const fn of manifestFunctions(manifest)) {
+    const want = aggregateUdfSignatures(fn);
+    for (const phase of AGGREGATE_UDF_PHASES) {
+      const name = aggregateExportName(fn.name, phase);
+      const e = exported.get(name);
+      if (!e || e.kind !== 'function') {
+        reasons.push(`aggregate "${fn.name}" needs the export "${name}", which the module lacks`);
+        continue;
+      }
+      const got = { params: e.params ?? [], results: e.results ?? [] };
+      if (sig(got) !== sig(want[phase])) {
+        reasons.push(
+          `"${name}" has signature ${sig(got)}, but the aggregate-UDF ABI for ` +
+            `(${fn.args.join(', ')}) -> ${fn.result} needs ${sig(want[phase])}`,
+        );
+      }
+    }
   }
   return reasons;
 }

@@ -96,7 +96,8 @@ export function instantiateUdf(
   };
 }
 
-function instantiate(module: WebAssembly.Module, manifest: PluginManifest) {
+/** A fresh capped memory and instance of `module`, its ABI_VERSION checked (aggregate hosts too). */
+export function instantiate(module: WebAssembly.Module, manifest: PluginManifest) {
   const minPages = Math.min(2, manifest.limits.memoryPages);
   const memory = new WebAssembly.Memory({ initial: minPages, maximum: manifest.limits.memoryPages });
   const instance = new WebAssembly.Instance(module, { env: { memory } });

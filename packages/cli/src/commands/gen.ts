@@ -45,7 +45,7 @@ export function genCommand(ctx: CliContext): Command {
     .option('--row-group-size <rows>', 'rows per Parquet row group', String(GEN_DEFAULTS.rowGroupSize))
     .option(
       '--threads <n>',
-      'worker threads writing parts side by side (needs --parts > 1; files do not change; default: the CPU budget)',
+      'worker threads encoding row groups side by side, also within one part (files do not change; default: the CPU budget)',
     );
   cmd.addHelpText(
     'after',

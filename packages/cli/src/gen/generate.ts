@@ -20,9 +20,9 @@ import { writeGroups, type GroupExecutor } from './write-groups.js';
 export type { GeneratedFile } from './part-output.js';
 
 export interface GenHooks {
-  /** Called after every batch and after each part's files are in place. Keep it cheap. */
+  /** Called after every row group is written and after each part's files are in place. Keep it cheap. */
   onProgress?: (progress: GenProgress) => void;
-  /** Aborting stops at the next batch, removes unfinished files, and rejects with CancelledError. */
+  /** Aborting stops at the next row group, removes unfinished files, and rejects with CancelledError. */
   signal?: AbortSignal;
   /** Worker recycling limits and worker script (tests); the defaults suit any scale factor. */
   workers?: Omit<RowGroupPoolOptions, 'size'>;
@@ -84,7 +84,8 @@ export async function generateTable(
     report();
   };
 
-  const pool = options.threads > 1 ? new RowGroupPool(options, { ...hooks.workers, size: options.threads }) : null;
+  const pool =
+    options.threads > 1 ? new RowGroupPool(options, { ...hooks.workers, size: options.threads }) : null;
   const local = pool ? null : new RowGroupEncoder(table, options);
   let localPeak = 0;
   const exec: GroupExecutor = pool ?? {

@@ -14,6 +14,7 @@
 // ---- generation ----
 export { generateTable } from './generate.js';
 export type { GenHooks, GenResult, GeneratedFile } from './generate.js';
+export type { RowGroupPoolOptions } from './row-group-pool.js';
 
 // ---- options ----
 export {

@@ -74,7 +74,8 @@ export interface GenOptionsInput {
  * Defaults. Row groups of 128Ki rows: a lineitem group is ~16 MiB decoded and ~5 MiB zstd, big
  * enough for efficient column chunks and small enough that a weak base node decodes one within
  * its memory budget, and SF 1 gets ~46 groups for min/max pruning to skip (DuckDB picks 122,880
- * for the same reasons). Generation batches of 64Ki rows keep the working set near 10 MiB.
+ * for the same reasons). A thread holds one group at a time (~100 MiB with its Arrow copy and
+ * the wasm writer's 52 MiB); CSV-only runs work in batches of 64Ki rows.
  */
 export const GEN_DEFAULTS = {
   formats: ['parquet', 'csv'] as readonly GenFormat[],

@@ -1,4 +1,7 @@
 /**
+ * The serial reference writer: `pushdown gen` now encodes row groups apart and stitches them
+ * (parquet-stitch.ts), and tests pin that its files equal this writer's byte for byte.
+ *
  * Streaming Parquet output through parquet-wasm 0.8: each batch goes Arrow → IPC → a wasm
  * RecordBatch into `transformParquetStream`, whose byte stream is written to the file as it
  * comes. The wasm writer (arrow-rs ArrowWriter) re-chunks input batches into row groups of

@@ -62,7 +62,15 @@ export function* rowGroupJobs(
           unitRows = unit < range.to ? rowsOf(unit) : 0;
         }
       }
-      yield { seq: seq++, part: range.part, group, fromUnit, skip, rows: size - need, last: unit >= range.to };
+      yield {
+        seq: seq++,
+        part: range.part,
+        group,
+        fromUnit,
+        skip,
+        rows: size - need,
+        last: unit >= range.to,
+      };
     }
   }
 }

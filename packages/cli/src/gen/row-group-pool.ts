@@ -77,7 +77,8 @@ export class RowGroupPool {
       if (slot.task) continue;
       this.give(slot, this.queue.shift()!);
     }
-    while (this.queue.length > 0 && this.slots.size < this.pool.size) this.give(this.spawn(), this.queue.shift()!);
+    while (this.queue.length > 0 && this.slots.size < this.pool.size)
+      this.give(this.spawn(), this.queue.shift()!);
   }
 
   private give(slot: Slot, task: Task): void {

@@ -48,7 +48,8 @@ export interface ThriftRaw {
   readonly kind: 'raw';
   readonly bytes: Uint8Array;
 }
-export type ThriftValue = boolean | number | bigint | Uint8Array | ThriftStruct | ThriftList | ThriftMap | ThriftRaw;
+export type ThriftValue =
+  boolean | number | bigint | Uint8Array | ThriftStruct | ThriftList | ThriftMap | ThriftRaw;
 
 export interface ThriftField {
   readonly id: number;

@@ -8,6 +8,7 @@ import { ExecutionError } from '@pushdown/proto';
 import { partialStateColumns, type AggregateCall } from '../plan/aggregate.js';
 import type { DataType, Schema } from '../plan/types.js';
 import { AggState, groupKey } from './agg-state.js';
+import { stateFromWords, UdfAggState } from './udf-agg-state.js';
 import {
   columnData,
   columnFromValues,
@@ -43,6 +44,7 @@ export class FinalAggregator {
 
   private init(schema: Schema): void {
     this.states = this.aggregates.map((c) => {
+      if (c.udf) return new UdfAggState({ ...c, udf: c.udf });
       const first = partialStateColumns(c)[0]!;
       // Without any schema (no partial ever arrived) a SUM/MIN/MAX is an all-NULL float64.
       const t =
@@ -86,6 +88,11 @@ export class FinalAggregator {
         for (const s of states) s.addGroup();
       }
       this.aggregates.forEach((c, i) => {
+        if (c.udf) {
+          // The state's int64 words, merged in arrival (fragment) order by the plugin's _merge.
+          const words = inputs[i]!.map((w) => readValue(w.data, 'int64', r));
+          return states[i]!.merge(g, stateFromWords(words) as unknown as JsValue, 1);
+        }
         const [a, b] = inputs[i]!;
         const v = readValue(a!.data, a!.type, r);
         if (c.fn === 'count') states[i]!.merge(g, null, Number(v ?? 0));

@@ -22,6 +22,8 @@ import { sliceGroups } from './group-keys.js';
 import { partialStateColumns } from '../plan/aggregate.js';
 import type { WVec } from './wasm-values.js';
 import { RecordingAggState, type AggUnitLog } from './agg-log.js';
+import { UdfAggState } from './udf-agg-state.js';
+import { updateUdfSlice } from './udf-aggregate.js';
 
 export interface PartialAggregatorOptions {
   /**
@@ -67,6 +69,7 @@ export class PartialAggregator {
     this.keyTypes = spec.groupBy.map((g) => inferExprType(g.expr, inputSchema));
     this.argTypes = spec.aggregates.map((c) => (c.arg ? inferExprType(c.arg, inputSchema) : null));
     this.states = spec.aggregates.map((c, i) => {
+      if (c.udf) return new UdfAggState({ ...c, udf: c.udf }, record);
       const t = this.argTypes[i]!;
       checkAggregateArg(c, t);
       const valueType =
@@ -127,6 +130,10 @@ export class PartialAggregator {
     const n = ev.n;
     this.spec.aggregates.forEach((call, i) => {
       const state = this.states[i]!;
+      if (call.udf) {
+        const slice = { ids: null, card: 1, global: [0], rowMask, counts: [rows] };
+        return updateUdfSlice(ev, { ...call, udf: call.udf }, state as UdfAggState, slice);
+      }
       if (!call.arg) return state.merge(0, null, rows);
       const v = ev.vals.materialize(ev.eval(call.arg));
       const mask = this.argMask(ev, rowMask, v);
@@ -174,6 +181,10 @@ export class PartialAggregator {
     }
     this.spec.aggregates.forEach((call, i) => {
       const state = this.states[i]!;
+      if (call.udf) {
+        const slice = { ids, card, global, rowMask, counts };
+        return updateUdfSlice(ev, { ...call, udf: call.udf }, state as UdfAggState, slice);
+      }
       if (!call.arg) {
         for (let g = 0; g < card; g++) if (global[g]! >= 0) state.merge(global[g]!, null, counts[g]!);
         return;

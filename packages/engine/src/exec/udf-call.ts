@@ -87,7 +87,8 @@ function packMask(u8: Uint8Array, at: number, n: number): Uint8Array {
   return bits;
 }
 
-function vecColumn(vals: WasmValues, v: WVec, n: number): UdfColumn {
+/** A column of operator memory in the plugin ABI's Arrow layout (aggregate UDFs use it too). */
+export function vecColumn(vals: WasmValues, v: WVec, n: number): UdfColumn {
   const { u8, i32 } = vals.mem;
   const validity = v.validity === 0 ? undefined : packMask(u8, v.validity, n);
   const withValidity = <T extends object>(c: T): T => (validity ? { ...c, validity } : c);

@@ -21,6 +21,14 @@ import type { CsvGridUnit } from './protocol.js';
  */
 export const START_WINDOW_BYTES = 64 * 1024;
 
+/**
+ * How far past its grid point a task may parse looking for its end. A wrong parity guess (a
+ * quoted field across the grid point, then no quote for a long way) would otherwise parse the
+ * rest of the object as one record before the coordinator discards it; a real record longer
+ * than this makes the scan fall back to the serial path.
+ */
+export const MAX_OVERRUN_BYTES = 64 * 2 ** 20;
+
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
 export interface CsvGridResult extends UnitRunResult {
@@ -46,7 +54,12 @@ export async function runCsvGridUnit(
     if (found.start < 0) return emptyResult(fragment, found.quotes);
   }
   const r = await runUnit(fragment, reader, {
-    csv: { start: found.start, end: size, line: unit.first ? unit.line : -1, grid: unit.nextGrid },
+    csv: {
+      start: found.start,
+      end: Math.min(size, unit.nextGrid + MAX_OVERRUN_BYTES),
+      line: unit.first ? unit.line : -1,
+      grid: unit.nextGrid,
+    },
     ...(batchRows !== undefined ? { batchRows } : {}),
   });
   // Past the end of the object there is no next task to check: any parity will do.

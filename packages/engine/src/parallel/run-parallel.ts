@@ -74,7 +74,7 @@ export async function* executeParallel(
     ...(options.reader ? { reader: options.reader } : {}),
     ...(options.crashUnitForTest === i ? { crashForTest: true } : {}),
   });
-  // Units start as workers free up; finished results wait (at most WINDOW of them) for their turn.
+  // Units start as workers free up; finished results wait (at most `window` of them) for their turn.
   const window = Math.max(2, RESULT_WINDOW_PER_WORKER * p);
   let launched = 0;
   let running = 0;

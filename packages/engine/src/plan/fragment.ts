@@ -63,12 +63,15 @@ export interface OperatorMetrics {
   computeMs: number;
 }
 
-/** Plugins a fragment calls (scalar UDFs in its filter, outputs or aggregate), in first-seen order. */
+/** Plugins a fragment calls (scalar UDFs in its filter, outputs or aggregate; aggregate UDFs), in first-seen order. */
 export function fragmentPlugins(fragment: Pick<Fragment, 'filter' | 'project' | 'aggregate'>): string[] {
   const out: string[] = [];
   if (fragment.filter) pluginsOf(fragment.filter, out);
   for (const p of fragment.project ?? []) pluginsOf(p.expr, out);
   for (const g of fragment.aggregate?.groupBy ?? []) pluginsOf(g.expr, out);
-  for (const a of fragment.aggregate?.aggregates ?? []) if (a.arg) pluginsOf(a.arg, out);
+  for (const a of fragment.aggregate?.aggregates ?? []) {
+    if (a.arg) pluginsOf(a.arg, out);
+    if (a.udf && !out.includes(a.udf.plugin)) out.push(a.udf.plugin);
+  }
   return out;
 }

@@ -113,7 +113,7 @@ export function namedExprToString(n: NamedExpr): string {
 
 /** `sum(l_quantity)`, `count(*)`, with ` AS name` when the name is not that text. */
 export function aggregateCallToString(a: AggregateCall): string {
-  const call = `${a.fn}(${a.arg ? exprToString(a.arg) : '*'})`;
+  const call = `${a.udf ? a.udf.function : a.fn}(${a.arg ? exprToString(a.arg) : '*'})`;
   return call === a.name ? call : `${call} AS ${a.name}`;
 }
 

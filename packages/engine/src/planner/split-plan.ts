@@ -107,7 +107,7 @@ export function splitPlan(sql: string, plan: LogicalPlan): QueryPlan {
         ...groupBy.map((g): [string, ExprTypeInfo] => [g.name, exprType(g.expr, base)]),
         ...aggregates.map((a): [string, ExprTypeInfo] => [
           a.name,
-          aggregateType(a.fn, a.arg ? exprType(a.arg, base) : null),
+          aggregateType(a.fn, a.arg ? exprType(a.arg, base) : null, a.udf),
         ]),
       ]),
     );

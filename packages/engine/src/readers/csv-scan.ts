@@ -240,6 +240,8 @@ async function* scanWith(
         counters.decodeMs += performance.now() - t0;
         if (e.getRows() > 0) yield emit();
         if (gridTask && plan.endState) {
+          // Stopped by its read limit, not at the object's end: the unit's end was not found.
+          if (endOffset < plan.blob.size) plan.endState.aligned = false;
           plan.endState.end = endOffset;
           plan.endState.gridParity = cutter!.gridParity;
         }

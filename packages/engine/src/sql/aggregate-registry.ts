@@ -4,7 +4,7 @@
  * Each call stands in the bound expressions as a placeholder column whose name cannot come from
  * SQL (it holds a NUL character); the planner renames placeholders once output names are known.
  */
-import type { AggregateFn } from '../plan/aggregate.js';
+import type { AggregateFn, AggregateUdfRef } from '../plan/aggregate.js';
 import { col, type ColumnRef, type Expr } from '../plan/expr.js';
 import { exprKey } from './expr-rewrite.js';
 import { aggregateType, type ExprTypeInfo } from './expr-type.js';
@@ -15,6 +15,8 @@ const AGG_PREFIX = '\u0000agg';
 export interface RegisteredAggregate {
   readonly fn: AggregateFn;
   readonly arg: Expr | null;
+  /** The plugin function of an aggregate UDF (fn 'udf'). */
+  readonly udf?: AggregateUdfRef;
   readonly placeholder: string;
   readonly type: ExprTypeInfo;
   /** DuckDB-style text: `sum(l_quantity)`, `count_star()`. */
@@ -25,15 +27,23 @@ export class AggregateRegistry implements AggregateSink {
   readonly entries: RegisteredAggregate[] = [];
   private readonly byKey = new Map<string, RegisteredAggregate>();
 
-  add(fn: AggregateFn, arg: Expr | null, argType: ExprTypeInfo | null, display: string): ColumnRef {
-    const key = `${fn}|${arg ? exprKey(arg) : '*'}`;
+  add(
+    fn: AggregateFn,
+    arg: Expr | null,
+    argType: ExprTypeInfo | null,
+    display: string,
+    udf?: AggregateUdfRef,
+  ): ColumnRef {
+    const name = udf ? `${udf.plugin}.${udf.function}` : fn;
+    const key = `${name}|${arg ? exprKey(arg) : '*'}`;
     let entry = this.byKey.get(key);
     if (!entry) {
       entry = {
         fn,
         arg,
+        ...(udf ? { udf } : {}),
         placeholder: `${AGG_PREFIX}${this.entries.length}`,
-        type: aggregateType(fn, argType),
+        type: aggregateType(fn, argType, udf),
         display,
       };
       this.entries.push(entry);

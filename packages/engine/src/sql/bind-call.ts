@@ -90,7 +90,7 @@ export function bindUdfCall(
 }
 
 /** `e` as a value of type `want`, or undefined when the types do not fit. */
-function coerceArg(e: Expr, from: DataType, want: DataType): Expr | undefined {
+export function coerceArg(e: Expr, from: DataType, want: DataType): Expr | undefined {
   if (from === want) return e;
   if (e.kind === 'literal') {
     if (e.value === null) return lit(null, want);

@@ -32,6 +32,7 @@ import {
 } from './bind-operators.js';
 import { bindCast } from './bind-cast.js';
 import { bindUdfCall, unknownFunctionError } from './bind-call.js';
+import { aggregateArgScope, bindAggregateUdf } from './bind-aggregate-udf.js';
 import type {
   AstAggregate,
   AstBinary,
@@ -305,6 +306,10 @@ function bindFunction(node: AstFunction, scope: BindScope): Bound {
   if (node.over) throw new PlanError(`window functions are not supported yet${scope.src.at(at)}`);
   const udf = scope.functions?.find(name);
   if (!udf) throw unknownFunctionError(name, scope, at);
+  if (udf.kind === 'aggregate') {
+    const argScope = aggregateArgScope(scope, at);
+    return bindAggregateUdf(udf, args.map((a) => bindValue(a, argScope)), scope, argScope, at);
+  }
   const bound = args.map((a) => bindValue(a, scope));
   return bindUdfCall(udf, bound, scope, at);
 }

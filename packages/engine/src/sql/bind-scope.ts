@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, closestName } from '@pushdown/proto';
 import type { FunctionCatalog } from '@pushdown/plugins';
-import type { AggregateFn } from '../plan/aggregate.js';
+import type { AggregateFn, AggregateUdfRef } from '../plan/aggregate.js';
 import type { ColumnRef, Expr } from '../plan/expr.js';
 import type { Field, Schema } from '../plan/types.js';
 import type { ExactDecimal } from './exact-decimal.js';
@@ -32,7 +32,13 @@ export type Bound = BoundValue | BoundInterval;
 
 /** Receives aggregate calls found while binding, and returns the column that stands for each. */
 export interface AggregateSink {
-  add(fn: AggregateFn, arg: Expr | null, argType: ExprTypeInfo | null, displayName: string): ColumnRef;
+  add(
+    fn: AggregateFn,
+    arg: Expr | null,
+    argType: ExprTypeInfo | null,
+    displayName: string,
+    udf?: AggregateUdfRef,
+  ): ColumnRef;
   readonly types: ColumnTypes;
 }
 

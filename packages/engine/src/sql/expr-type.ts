@@ -11,7 +11,7 @@
  * IS [NOT] NULL never is; everything else is nullable when an input is.
  */
 import { PlanError } from '@pushdown/proto';
-import type { AggregateFn } from '../plan/aggregate.js';
+import type { AggregateFn, AggregateUdfRef } from '../plan/aggregate.js';
 import { visitExpr, type Expr } from '../plan/expr.js';
 import type { DataType } from '../plan/types.js';
 
@@ -69,8 +69,15 @@ export function arithmeticType(l: DataType, r: DataType): DataType {
 }
 
 /** Output type of an aggregate over an argument of type `arg` (null for COUNT(*)). */
-export function aggregateType(fn: AggregateFn, arg: ExprTypeInfo | null): ExprTypeInfo {
+export function aggregateType(
+  fn: AggregateFn,
+  arg: ExprTypeInfo | null,
+  udf?: AggregateUdfRef,
+): ExprTypeInfo {
   switch (fn) {
+    case 'udf':
+      // The plugin's finalize decides (e.g. a variance of one value is NULL).
+      return { type: udf?.result ?? 'float64', nullable: true };
     case 'count':
       return { type: 'int64', nullable: false };
     case 'avg':

@@ -187,7 +187,12 @@ function aggregateLifter(
   const outputs = (): ReturnType<Lifter['outputs']> => ({
     groupBy: groups.map((g, i) => Object.freeze({ name: groupNames[i]!, expr: g.expr })),
     aggregates: registry.entries.map((a) =>
-      Object.freeze({ name: aggNames.get(a.placeholder)!, fn: a.fn, arg: a.arg }),
+      Object.freeze({
+        name: aggNames.get(a.placeholder)!,
+        fn: a.fn,
+        arg: a.arg,
+        ...(a.udf ? { udf: a.udf } : {}),
+      }),
     ),
   });
   return { lift, outputs };
