@@ -22,7 +22,8 @@ const QUERIES: { name: string; sql: string; duckdb: string }[] = [
   {
     name: 'grouped',
     sql: 'SELECT l_returnflag, var_welford(l_extendedprice) AS v, stddev_welford(l_extendedprice) AS sd FROM lineitem GROUP BY l_returnflag ORDER BY l_returnflag',
-    duckdb: 'SELECT l_returnflag, var_samp(l_extendedprice) AS v, stddev_samp(l_extendedprice) AS sd FROM lineitem GROUP BY l_returnflag ORDER BY l_returnflag',
+    duckdb:
+      'SELECT l_returnflag, var_samp(l_extendedprice) AS v, stddev_samp(l_extendedprice) AS sd FROM lineitem GROUP BY l_returnflag ORDER BY l_returnflag',
   },
   {
     name: 'ungrouped',
@@ -32,7 +33,8 @@ const QUERIES: { name: string; sql: string; duckdb: string }[] = [
   {
     name: 'mixed with built-in aggregates, filtered',
     sql: "SELECT l_linestatus, count(*) AS n, sum(l_quantity) AS q, avg(l_discount) AS d, var_welford(l_quantity) AS v, max(l_tax) AS t FROM lineitem WHERE l_shipdate < DATE '1995-06-01' GROUP BY l_linestatus ORDER BY l_linestatus",
-    duckdb: "SELECT l_linestatus, count(*) AS n, sum(l_quantity) AS q, avg(l_discount) AS d, var_samp(l_quantity) AS v, max(l_tax) AS t FROM lineitem WHERE l_shipdate < DATE '1995-06-01' GROUP BY l_linestatus ORDER BY l_linestatus",
+    duckdb:
+      "SELECT l_linestatus, count(*) AS n, sum(l_quantity) AS q, avg(l_discount) AS d, var_samp(l_quantity) AS v, max(l_tax) AS t FROM lineitem WHERE l_shipdate < DATE '1995-06-01' GROUP BY l_linestatus ORDER BY l_linestatus",
   },
   {
     name: 'no row passes the filter',
@@ -43,7 +45,9 @@ const QUERIES: { name: string; sql: string; duckdb: string }[] = [
 
 /** Rows as plain values; float64 cells keep every bit (compared with toEqual, which uses Object.is). */
 function cells(table: Table): Cell[][] {
-  return table.toArray().map((r) => Object.values(r.toJSON()).map((v) => (typeof v === 'bigint' ? Number(v) : (v as Cell))));
+  return table
+    .toArray()
+    .map((r) => Object.values(r.toJSON()).map((v) => (typeof v === 'bigint' ? Number(v) : (v as Cell))));
 }
 
 function expectClose(got: Cell[][], want: Cell[][]): void {
@@ -65,7 +69,13 @@ describeIfBuilt('aggregate UDFs in SQL through a real topology', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pushdown-agg-udf-'));
-    const gen = await generateTable({ table: 'lineitem', sf: 0.01, formats: ['parquet'], parts: 2, outDir: dir });
+    const gen = await generateTable({
+      table: 'lineitem',
+      sf: 0.01,
+      formats: ['parquet'],
+      parts: 2,
+      outDir: dir,
+    });
     const files = gen.files.map((f) => f.path);
     cluster = await startCluster(2);
     await cluster.load('lineitem', files);
@@ -78,22 +88,25 @@ describeIfBuilt('aggregate UDFs in SQL through a real topology', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test.each(QUERIES)('$name: DuckDB within 1e-9, the same bits under every placement', async ({ sql, duckdb }) => {
-    const want = (await duckdbResult(duck, duckdb)).rows;
-    const runs: [string, Cell[][]][] = [];
-    for (const [placement, parallelism] of [
-      ['pushdown', 1],
-      ['pushdown', 2],
-      ['no-pushdown', 1],
-    ] as const) {
-      const { table, stats } = await cluster.client.queryTable(sql, { placement, parallelism });
-      for (const f of stats.fragments)
-        expect(f.placement).toBe(placement === 'pushdown' ? 'PLACEMENT_PUSHDOWN' : 'PLACEMENT_NO_PUSHDOWN');
-      runs.push([`${placement} x${parallelism}`, cells(table)]);
-    }
-    expectClose(runs[0]![1], want);
-    for (const [label, rows] of runs.slice(1)) expect([label, rows]).toEqual([label, runs[0]![1]]);
-  });
+  test.each(QUERIES)(
+    '$name: DuckDB within 1e-9, the same bits under every placement',
+    async ({ sql, duckdb }) => {
+      const want = (await duckdbResult(duck, duckdb)).rows;
+      const runs: [string, Cell[][]][] = [];
+      for (const [placement, parallelism] of [
+        ['pushdown', 1],
+        ['pushdown', 2],
+        ['no-pushdown', 1],
+      ] as const) {
+        const { table, stats } = await cluster.client.queryTable(sql, { placement, parallelism });
+        for (const f of stats.fragments)
+          expect(f.placement).toBe(placement === 'pushdown' ? 'PLACEMENT_PUSHDOWN' : 'PLACEMENT_NO_PUSHDOWN');
+        runs.push([`${placement} x${parallelism}`, cells(table)]);
+      }
+      expectClose(runs[0]![1], want);
+      for (const [label, rows] of runs.slice(1)) expect([label, rows]).toEqual([label, runs[0]![1]]);
+    },
+  );
 
   test('EXPLAIN shows the aggregate UDF in the partial and the final aggregate', async () => {
     const text = await cluster.client.explain('SELECT var_welford(l_tax) AS v FROM lineitem');
@@ -108,7 +121,11 @@ describeIfBuilt('aggregate UDFs in SQL through a real topology', () => {
       'argument 1 of var_welford() must be DOUBLE, but l_comment is VARCHAR',
     ],
     ['SELECT stddev_welfrd(l_tax) FROM lineitem', 'INVALID_ARGUMENT', 'did you mean stddev_welford()?'],
-    ['SELECT l_tax FROM lineitem WHERE geomean(l_tax) > 0', 'INVALID_ARGUMENT', 'aggregate functions are not allowed in WHERE'],
+    [
+      'SELECT l_tax FROM lineitem WHERE geomean(l_tax) > 0',
+      'INVALID_ARGUMENT',
+      'aggregate functions are not allowed in WHERE',
+    ],
   ])('%s fails with %s', async (sql, status, message) => {
     const failure = await grpcFailure(cluster.client.queryTable(sql, { placement: 'pushdown' }));
     expect(failure.status).toBe(status);

@@ -15,7 +15,12 @@ import { catalog } from './lineitem-catalog.js';
 import { COLUMNS, makeTestBatch, randomRows, type V } from './exec-reference.js';
 
 const schema = COLUMNS.map((c) => ({ name: c.name, type: c.type, nullable: true }));
-const udf = (fn: string, size: number) => ({ plugin: 'stats', function: fn, result: 'float64' as const, stateBytes: size });
+const udf = (fn: string, size: number) => ({
+  plugin: 'stats',
+  function: fn,
+  result: 'float64' as const,
+  stateBytes: size,
+});
 const CALLS: AggregateCall[] = [
   { name: 'v', fn: 'udf', arg: col('f'), udf: udf('var_welford', 24) },
   { name: 'sd', fn: 'udf', arg: col('g'), udf: udf('stddev_welford', 24) },
@@ -27,7 +32,9 @@ const F = COLUMNS.findIndex((c) => c.name === 'f');
 const J = COLUMNS.findIndex((c) => c.name === 'j');
 
 const batches = (rows: V[][], size: number): RecordBatch[] =>
-  Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => makeTestBatch(COLUMNS, rows.slice(i * size, (i + 1) * size)));
+  Array.from({ length: Math.ceil(rows.length / size) }, (_, i) =>
+    makeTestBatch(COLUMNS, rows.slice(i * size, (i + 1) * size)),
+  );
 
 function partial(bs: RecordBatch[], groupBy = GROUP_BY): RecordBatch {
   const p = new PartialAggregator({ groupBy, aggregates: CALLS }, schema);
@@ -35,11 +42,15 @@ function partial(bs: RecordBatch[], groupBy = GROUP_BY): RecordBatch {
   return p.finish();
 }
 
-const bytesOf = (b: RecordBatch) => CALLS.flatMap((c) => partialStateColumns(c)).map((n) => b.getChild(n)!.toArray());
+const bytesOf = (b: RecordBatch) =>
+  CALLS.flatMap((c) => partialStateColumns(c)).map((n) => b.getChild(n)!.toArray());
 
 describe('binding and planning', () => {
   test('a call is planned as a partial state at the base and merged at the intermediary', () => {
-    const plan = planQuery('SELECT l_returnflag, var_welford(l_extendedprice) AS v FROM lineitem GROUP BY l_returnflag', catalog);
+    const plan = planQuery(
+      'SELECT l_returnflag, var_welford(l_extendedprice) AS v FROM lineitem GROUP BY l_returnflag',
+      catalog,
+    );
     expect(plan.fragment.aggregate!.aggregates).toEqual([
       { name: 'v', fn: 'udf', arg: col('l_extendedprice'), udf: udf('var_welford', 24) },
     ]);
@@ -52,14 +63,34 @@ describe('binding and planning', () => {
 
   test('an integer argument widens to float64, like a scalar UDF argument', () => {
     const plan = planQuery('SELECT geomean(l_linenumber) FROM lineitem', catalog);
-    expect(plan.fragment.aggregate!.aggregates[0]!.arg).toEqual({ kind: 'cast', arg: col('l_linenumber'), to: 'float64' });
+    expect(plan.fragment.aggregate!.aggregates[0]!.arg).toEqual({
+      kind: 'cast',
+      arg: col('l_linenumber'),
+      to: 'float64',
+    });
   });
 
   test.each([
-    ['SELECT var_welford(l_comment) FROM lineitem', ErrorCode.INVALID_ARGUMENT, 'argument 1 of var_welford() must be DOUBLE, but l_comment is VARCHAR'],
-    ['SELECT var_welford(l_tax, l_tax) FROM lineitem', ErrorCode.INVALID_ARGUMENT, 'var_welford() takes 1 argument, got 2'],
-    ['SELECT l_tax FROM lineitem WHERE var_welford(l_tax) > 1', ErrorCode.INVALID_ARGUMENT, 'aggregate functions are not allowed in WHERE'],
-    ['SELECT sum(var_welford(l_tax)) FROM lineitem', ErrorCode.INVALID_ARGUMENT, 'aggregate functions cannot be nested'],
+    [
+      'SELECT var_welford(l_comment) FROM lineitem',
+      ErrorCode.INVALID_ARGUMENT,
+      'argument 1 of var_welford() must be DOUBLE, but l_comment is VARCHAR',
+    ],
+    [
+      'SELECT var_welford(l_tax, l_tax) FROM lineitem',
+      ErrorCode.INVALID_ARGUMENT,
+      'var_welford() takes 1 argument, got 2',
+    ],
+    [
+      'SELECT l_tax FROM lineitem WHERE var_welford(l_tax) > 1',
+      ErrorCode.INVALID_ARGUMENT,
+      'aggregate functions are not allowed in WHERE',
+    ],
+    [
+      'SELECT sum(var_welford(l_tax)) FROM lineitem',
+      ErrorCode.INVALID_ARGUMENT,
+      'aggregate functions cannot be nested',
+    ],
     ['SELECT var_welfrd(l_tax) FROM lineitem', ErrorCode.PLAN, 'did you mean var_welford()?'],
   ])('%s fails: %s', (sql, code, message) => {
     let err: PushdownError | undefined;
@@ -84,7 +115,12 @@ describe('execution', () => {
     const validity = new Uint8Array((kept.length + 7) >>> 3);
     kept.forEach((r, i) => r[F] !== null && (validity[i >>> 3]! |= 1 << (i & 7)));
     // One slice: init + one update of every kept row, then one merge into the empty group state.
-    const slice = ref.update(ref.init(1), new Int32Array(kept.length), [{ type: 'float64', values: x, validity }], kept.length);
+    const slice = ref.update(
+      ref.init(1),
+      new Int32Array(kept.length),
+      [{ type: 'float64', values: x, validity }],
+      kept.length,
+    );
     const state = ref.merge(ref.init(1), slice);
     const words = partialStateColumns(CALLS[0]!).map((n) => out.getChild(n)!.get(0) as bigint);
     expect(new Uint8Array(BigInt64Array.from(words).buffer)).toEqual(state);
@@ -95,7 +131,9 @@ describe('execution', () => {
     const serial = partial(bs);
     const replayed = new PartialAggregator({ groupBy: GROUP_BY, aggregates: CALLS }, schema);
     for (const unit of [bs.slice(0, 5), bs.slice(5, 6), bs.slice(6)]) {
-      const worker = new PartialAggregator({ groupBy: GROUP_BY, aggregates: CALLS }, schema, undefined, { record: true });
+      const worker = new PartialAggregator({ groupBy: GROUP_BY, aggregates: CALLS }, schema, undefined, {
+        record: true,
+      });
       for (const b of unit) worker.pushFiltered(b, bin('>', col('g'), lit(-0.5, 'float64')));
       replayed.replay(structuredClone(worker.takeLog()));
     }
@@ -130,7 +168,12 @@ describe('execution', () => {
   test('no rows at all: one NULL row without GROUP BY, no rows with it', () => {
     const empty = new FinalAggregator([], CALLS);
     empty.push(partial([]));
-    expect(empty.finish().toArray().map((r) => r.toJSON())).toEqual([{ v: null, sd: null, n: 0n, s: null }]);
+    expect(
+      empty
+        .finish()
+        .toArray()
+        .map((r) => r.toJSON()),
+    ).toEqual([{ v: null, sd: null, n: 0n, s: null }]);
     const grouped = new FinalAggregator(['j2'], CALLS);
     grouped.push(partial([]));
     expect(grouped.finish().numRows).toBe(0);

@@ -86,7 +86,7 @@ describe('valid SQL that is not supported → PlanError naming the construct', (
     ],
     [
       'select upper(l_comment) from lineitem',
-      'function upper() is not supported (line 1, column 8); supported functions: count, sum, avg, min, max, cast, geo_distance, geo_distance_to, hash64_utf8, hash64_int64, contains, starts_with_ci, ends_with, upper_ascii, replace_all',
+      'function upper() is not supported (line 1, column 8); supported functions: count, sum, avg, min, max, cast, geo_distance, geo_distance_to, hash64_utf8, hash64_int64, var_welford, stddev_welford, geomean, contains, starts_with_ci, ends_with, upper_ascii, replace_all',
     ],
     [
       'select case when l_tax > 0 then 1 else 0 end from lineitem',

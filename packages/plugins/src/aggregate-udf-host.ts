@@ -72,7 +72,8 @@ export function instantiateAggregateUdf(
     const f = signature(fn);
     const name = aggregateExportName(f.name, phase);
     const entry = live.instance.exports[name];
-    if (typeof entry !== 'function') throw new PluginError(`plugin "${manifest.name}" has no export "${name}"`);
+    if (typeof entry !== 'function')
+      throw new PluginError(`plugin "${manifest.name}" has no export "${name}"`);
     const memory = live.memory;
     let top = PLUGIN_ARENA_BASE;
     const reserve = (bytes: number): number => {
@@ -108,7 +109,9 @@ export function instantiateAggregateUdf(
 
   const groupsOf = (f: { name: string; stateBytes: number }, states: Uint8Array): number => {
     if (states.byteLength % f.stateBytes !== 0) {
-      throw new PluginError(`${manifest.name}.${f.name}: ${states.byteLength} state bytes is not a whole number of ${f.stateBytes}-byte states`);
+      throw new PluginError(
+        `${manifest.name}.${f.name}: ${states.byteLength} state bytes is not a whole number of ${f.stateBytes}-byte states`,
+      );
     }
     return states.byteLength / f.stateBytes;
   };
@@ -126,16 +129,21 @@ export function instantiateAggregateUdf(
       run(fn, 'update', ({ f, entry, put, read }) => {
         groupsOf(f, states);
         if (args.length !== f.args.length) {
-          throw new PluginError(`${manifest.name}.${f.name} takes ${f.args.length} arguments, got ${args.length}`);
+          throw new PluginError(
+            `${manifest.name}.${f.name} takes ${f.args.length} arguments, got ${args.length}`,
+          );
         }
         const at = put(states);
         const ids = put(new Uint8Array(groupIds.buffer, groupIds.byteOffset, rows * 4));
         const params: number[] = [];
         args.forEach((col, i) => {
           if (col.type !== f.args[i]) {
-            throw new PluginError(`${manifest.name}.${f.name} argument ${i} must be ${f.args[i]}, got ${col.type}`);
+            throw new PluginError(
+              `${manifest.name}.${f.name} argument ${i} must be ${f.args[i]}, got ${col.type}`,
+            );
           }
-          if (col.type === 'utf8') params.push(put(bytesOf(col.offsets.subarray(0, rows + 1))), put(col.data));
+          if (col.type === 'utf8')
+            params.push(put(bytesOf(col.offsets.subarray(0, rows + 1))), put(col.data));
           else params.push(put(bytesOf(col.values).subarray(0, columnBytes(col.type, rows))));
           params.push(col.validity ? put(col.validity.subarray(0, (rows + 7) >>> 3)) : 0);
         });
@@ -146,7 +154,9 @@ export function instantiateAggregateUdf(
       run(fn, 'merge', ({ f, entry, put, read }) => {
         const groups = groupsOf(f, states);
         if (other.byteLength !== states.byteLength) {
-          throw new PluginError(`${manifest.name}.${f.name}: merging ${other.byteLength} state bytes into ${states.byteLength}`);
+          throw new PluginError(
+            `${manifest.name}.${f.name}: merging ${other.byteLength} state bytes into ${states.byteLength}`,
+          );
         }
         const at = put(states);
         entry(at, put(other), groups);

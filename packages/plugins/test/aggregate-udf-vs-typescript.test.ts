@@ -115,9 +115,15 @@ describe('manifest and module checks for aggregate UDFs', () => {
 
   test.each([
     [{ stateBytes: 12 }, 'manifest.exports[0].stateBytes must be a multiple of 8 from 8 to 4096 (got 12)'],
-    [{ stateBytes: 8192 }, 'manifest.exports[0].stateBytes must be a multiple of 8 from 8 to 4096 (got 8192)'],
+    [
+      { stateBytes: 8192 },
+      'manifest.exports[0].stateBytes must be a multiple of 8 from 8 to 4096 (got 8192)',
+    ],
     [{ stateBytes: undefined }, 'manifest.exports[0].stateBytes is required in an aggregate-udf'],
-    [{ result: 'utf8' }, 'manifest.exports[0].result must be a fixed-width type in an aggregate-udf (got "utf8")'],
+    [
+      { result: 'utf8' },
+      'manifest.exports[0].result must be a fixed-width type in an aggregate-udf (got "utf8")',
+    ],
     [{ constArgs: [0] }, 'manifest.exports[0].constArgs is not allowed in an aggregate-udf'],
   ])('%j is refused', (fn, message) => {
     expect(manifestProblems(JSON.parse(JSON.stringify(source(fn))))).toContain(message);
@@ -125,13 +131,18 @@ describe('manifest and module checks for aggregate UDFs', () => {
 
   test('stateBytes outside an aggregate-udf is refused', () => {
     const scalar = { ...source({}), kind: 'scalar-udf' };
-    expect(manifestProblems(scalar)).toContain('manifest.exports[0].stateBytes is only allowed in an aggregate-udf');
+    expect(manifestProblems(scalar)).toContain(
+      'manifest.exports[0].stateBytes is only allowed in an aggregate-udf',
+    );
   });
 
   test('a manifest naming an aggregate the module does not implement is refused at verification', () => {
     const info = readWasmModuleInfo(bytes, 'stats');
     expect(moduleProblems(manifest, info)).toEqual([]);
-    const more = { ...manifest, exports: [...manifest.exports, { name: 'median', args: ['float64'], result: 'float64', stateBytes: 8 }] } as PluginManifest;
+    const more = {
+      ...manifest,
+      exports: [...manifest.exports, { name: 'median', args: ['float64'], result: 'float64', stateBytes: 8 }],
+    } as PluginManifest;
     expect(moduleProblems(more, info)).toEqual(
       ['init', 'update', 'merge', 'finalize'].map(
         (p) => `aggregate "median" needs the export "median_${p}", which the module lacks`,

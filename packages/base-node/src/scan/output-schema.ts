@@ -26,7 +26,8 @@ export function fragmentOutputSchema(fragment: Fragment, objectSchema: Schema): 
       const [first, second] = partialStateColumns(call);
       const argType = call.arg ? typeOf(call.arg) : 'int64';
       // An aggregate UDF's state: its bytes as int64 words, one column each.
-      if (call.udf) for (const name of partialStateColumns(call)) fields.push(new ArrowField(name, new Int64(), false));
+      if (call.udf)
+        for (const name of partialStateColumns(call)) fields.push(new ArrowField(name, new Int64(), false));
       else if (call.fn === 'count') fields.push(new ArrowField(first ?? call.name, new Int64(), false));
       else if (call.fn === 'avg') {
         fields.push(new ArrowField(first ?? call.name, new Float64(), true));

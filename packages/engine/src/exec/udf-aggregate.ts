@@ -61,7 +61,13 @@ export function updateUdfSlice(
   ev: ExprEvaluator,
   call: AggregateCall & { udf: AggregateUdfRef },
   state: UdfAggState,
-  slice: { ids: number | null; card: number; global: ArrayLike<number>; rowMask: number; counts: ArrayLike<number> },
+  slice: {
+    ids: number | null;
+    card: number;
+    global: ArrayLike<number>;
+    rowMask: number;
+    counts: ArrayLike<number>;
+  },
 ): void {
   const n = ev.n;
   const argType = aggregateUdfInstance(call.udf.plugin).signature(call.udf.function).args[0]!;

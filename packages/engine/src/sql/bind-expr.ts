@@ -308,7 +308,8 @@ function bindFunction(node: AstFunction, scope: BindScope): Bound {
   if (!udf) throw unknownFunctionError(name, scope, at);
   if (udf.kind === 'aggregate') {
     const argScope = aggregateArgScope(scope, at);
-    return bindAggregateUdf(udf, args.map((a) => bindValue(a, argScope)), scope, argScope, at);
+    const bound = args.map((a) => bindValue(a, argScope));
+    return bindAggregateUdf(udf, bound, scope, argScope, at);
   }
   const bound = args.map((a) => bindValue(a, scope));
   return bindUdfCall(udf, bound, scope, at);
