@@ -3,7 +3,7 @@
  * one shared WebAssembly.Memory (the layout a SharedArrayBuffer-backed operator memory would
  * have), the slice copies the copy model ships, and the kernel module, compiled once here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateTable, partFileName } from '@pushdown/cli';
 import { newScanCounters, openFileBlob, openObject } from '@pushdown/engine';
@@ -165,5 +165,7 @@ export async function compileKernel(outFile: string): Promise<WebAssembly.Module
     {},
   );
   if (error) throw new Error(`shared-kernel did not compile: ${error.message}\n${stderr.toString()}`);
-  return new WebAssembly.Module(readFileSync(outFile));
+  const bytes = readFileSync(outFile);
+  rmSync(outFile, { force: true }); // a scratch file: the Module is what workers get
+  return new WebAssembly.Module(bytes);
 }

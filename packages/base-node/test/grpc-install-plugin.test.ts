@@ -152,4 +152,13 @@ describe('BaseNode.InstallPlugin', () => {
     expect(err).toMatchObject({ code: status.NOT_FOUND });
     expect(await folderState()).toEqual([]);
   });
+
+  it('refuses to remove a shipped plugin with INVALID_ARGUMENT, and keeps serving it', async () => {
+    const err = await remove('hash64').catch((e: { code: number; details: string }) => e);
+    expect(err).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringContaining('plugin "hash64" is shipped with the build of base node p1'),
+    });
+    expect((await capabilities()).plugins.map((p) => p.name)).toContain('hash64');
+  });
 });

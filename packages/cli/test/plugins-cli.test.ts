@@ -95,6 +95,14 @@ describe('pushdown plugins', () => {
     expect(r.stderr).toContain('--data-dir DIR to install into DIR/plugins');
   });
 
+  it('refuses remove when nothing runs and no --data-dir names a folder; --node needs a topology', async () => {
+    const r = await run('remove', 'geo');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error: no running topology to remove "geo" from (start one');
+    const node = await run('remove', 'geo', '--data-dir', 'node-b0', '--node', 'b1');
+    expect(node.stderr).toContain('error: --node needs a running topology');
+  });
+
   it('scaffolds a plugin folder and refuses names that are not identifiers', async () => {
     const r = await run('new', 'my_fn');
     expect(r.stdout).toBe(

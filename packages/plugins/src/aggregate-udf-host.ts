@@ -26,6 +26,8 @@ const PAGE = 65536;
 /** An instantiated aggregate-UDF plugin; states are `groups * stateBytes` bytes owned by the caller. */
 export interface AggregateUdfInstance {
   readonly manifest: PluginManifest;
+  /** The compiled module, so another thread can hold its own instance (sandbox/blocking-call.ts). */
+  readonly module: WebAssembly.Module;
   /** The manifest entry of `fn` (stateBytes, args, result); throws if there is none. */
   signature(fn: string): PluginFunction & { stateBytes: number };
   /** `groups` empty states. */
@@ -118,6 +120,7 @@ export function instantiateAggregateUdf(
 
   return {
     manifest,
+    module,
     signature,
     init: (fn, groups) =>
       run(fn, 'init', ({ f, entry, reserve, read }) => {

@@ -126,6 +126,14 @@ export {
   type AggregateUdfPhase,
 } from './aggregate-udf-abi.js';
 export { instantiateAggregateUdf, type AggregateUdfInstance } from './aggregate-udf-host.js';
+// Merge/finalize/init with a time budget on threads no watchdog covers (a blocking worker call).
+export {
+  aggregateSandbox,
+  BLOCKING_SANDBOX_DEFAULTS,
+  BlockingAggregateSandbox,
+  type BlockingSandboxOptions,
+  type BlockingStop,
+} from './sandbox/blocking-call.js';
 export { REFERENCE_AGGREGATES, type ReferenceAggregate } from './reference-aggregates.js';
 
 // ---- WASI preview 1: an in-memory filesystem tailored to each module, snapshots, trace ----

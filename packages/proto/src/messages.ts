@@ -67,7 +67,7 @@ export type { ScanResponse, ScanResponse__Output } from './generated/pushdown/v1
 export type { ScanStats, ScanStats__Output } from './generated/pushdown/v1/ScanStats.js';
 export type { StageStats, StageStats__Output } from './generated/pushdown/v1/StageStats.js';
 export type { TableInfo, TableInfo__Output } from './generated/pushdown/v1/TableInfo.js';
-// Plugins installed at runtime (BaseNode.InstallPlugin/RemovePlugin, Intermediary.InstallPlugin/ListPlugins).
+// Plugins installed at runtime (BaseNode.InstallPlugin/RemovePlugin, Intermediary.InstallPlugin/ListPlugins/RemovePlugin).
 export type {
   InstallPluginRequest,
   InstallPluginRequest__Output,
@@ -105,3 +105,11 @@ export type {
   ListPluginsResponse__Output,
 } from './generated/pushdown/v1/ListPluginsResponse.js';
 export type { ClusterPlugin, ClusterPlugin__Output } from './generated/pushdown/v1/ClusterPlugin.js';
+export type {
+  ClusterRemovePluginRequest,
+  ClusterRemovePluginRequest__Output,
+} from './generated/pushdown/v1/ClusterRemovePluginRequest.js';
+export type {
+  ClusterRemovePluginResponse,
+  ClusterRemovePluginResponse__Output,
+} from './generated/pushdown/v1/ClusterRemovePluginResponse.js';

@@ -3,11 +3,12 @@
  * expects; `installPluginUpload` checks sizes, manifest, hash and module in memory before
  * compiling or writing anything, then installs through a staging folder and a rename. After a
  * change the process's plugin library is re-read, so the next Scan (and Capabilities) sees it
- * without a restart.
+ * without a restart. Shipped plugins cannot be removed (INVALID_ARGUMENT).
  */
 import {
   installPluginUpload,
   listInstalledPlugins,
+  loadRegistry,
   refreshPluginLibrary,
   removePlugin,
   type PluginManifest,
@@ -55,20 +56,41 @@ export function createPluginHandlers(ctx: ServiceContext): PluginHandlers {
       ctx.log(`plugin ${r.manifest.name} ${r.manifest.version} ${r.status} (sha256 ${r.manifest.sha256})`);
       return { plugin: pluginInfoOf(r.manifest), status: r.status };
     },
+    // A scan already using the plugin is unaffected: its worker holds the compiled module and a
+    // snapshot of the library for the task it runs. Tasks dispatched after the refresh below
+    // resolve the plugin again and fail with "not installed on this node".
     async remove(req) {
       const folder = dir();
       const installed = await listInstalledPlugins(folder);
       if (!installed.some((p) => p.manifest.name === req.name)) {
+        // Same refusal as Intermediary.RemovePlugin; a name it never had is NOT_FOUND, which a
+        // cluster removal reports as "absent".
+        if (isShipped(req.name)) {
+          throw new InvalidArgumentError(
+            `plugin "${req.name}" is shipped with the build of base node ${ctx.nodeId} and cannot be removed`,
+            { hint: 'only plugins installed with InstallPlugin can be removed; see Capabilities' },
+          );
+        }
         throw new NotFoundError(`plugin "${req.name}" is not installed on base node ${ctx.nodeId}`, {
-          hint: 'shipped plugins cannot be removed; see Capabilities for what this node has',
+          hint: 'see Capabilities for what this node has',
         });
       }
       const r = await lock.run(req.name, () => removePlugin(req.name, folder));
+      // The SQL binder and the scan pool's workers re-read the library from this generation on.
       refreshPluginLibrary();
       ctx.log(`plugin ${r.manifest.name} removed`);
       return { plugin: pluginInfoOf(r.manifest) };
     },
   };
+}
+
+/** Whether `name` ships with this build (registry plugins and built-in operators alike). */
+function isShipped(name: string): boolean {
+  try {
+    return loadRegistry().find(name) !== undefined;
+  } catch {
+    return false; // registry not built: nothing is shipped
+  }
 }
 
 /** The lock key: the manifest's name when it parses (verification reports it otherwise). */

@@ -3,9 +3,9 @@
  * read the registry index and a node's install folder; `add` installs into the running
  * topology through its intermediary (or, with `--data-dir` of no running topology, into that
  * folder's plugins/), `list` shows the topology's plugins when one runs (see
- * plugins/plugin-cluster-commands.ts); `remove` changes a local install folder; `new` and
- * `build` write plugins (plugins/plugin-author-commands.ts); `bench` compares a scalar UDF
- * with its TypeScript equivalent.
+ * plugins/plugin-cluster-commands.ts); `remove` follows the same rule as `add`
+ * (plugins/plugin-remove-command.ts); `new` and `build` write plugins
+ * (plugins/plugin-author-commands.ts); `bench` compares a scalar UDF with its TypeScript equivalent.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,7 +17,6 @@ import {
   loadRegistry,
   manifestFunctions,
   pluginInstallDir,
-  removePlugin,
   verifyPlugin,
   type PluginManifest,
 } from '@pushdown/plugins';
@@ -31,6 +30,7 @@ import {
   clusterList,
   resolvePluginTarget,
 } from '../plugins/plugin-cluster-commands.js';
+import { removeCmd } from '../plugins/plugin-remove-command.js';
 import { pluginTraceCommand } from '../plugins/plugin-trace.js';
 import { dataDirOf, println, type CliContext } from './context.js';
 
@@ -60,6 +60,7 @@ Examples:
   $ pushdown plugins new my_fn && pushdown plugins build my_fn
   $ pushdown plugins add my_fn            # into the running topology: intermediary + every base node
   $ pushdown plugins add my-udf/ --data-dir .pushdown/nodes/b0   # a plain folder, nothing running
+  $ pushdown plugins remove my_fn         # from the intermediary and every base node
   $ pushdown plugins bench text_match --sizes 1,1000,1000000`,
   );
   const sub = [
@@ -213,18 +214,6 @@ function addCmd(ctx: CliContext): Command {
       const r = await installPlugin(path, dest, { replace: flags.replace === true });
       const verb = { installed: 'installed', replaced: 'replaced', unchanged: 'already installed' }[r.status];
       println(ctx.stdout, `${verb}: ${r.manifest.name} ${r.manifest.version} → ${r.dir}`);
-    });
-}
-
-function removeCmd(ctx: CliContext): Command {
-  return new Command('remove')
-    .description('remove an installed plugin from <data-dir>/plugins/')
-    .argument('<name>', 'installed plugin name')
-    .option('--data-dir <dir>', DATA_DIR_HELP)
-    .addHelpText('after', '\nExamples:\n  $ pushdown plugins remove geo --data-dir .pushdown/nodes/b0')
-    .action(async (name: string, flags: DirFlags) => {
-      const r = await removePlugin(name, pluginInstallDir(dataDirOf(ctx, flags.dataDir)));
-      println(ctx.stdout, `removed: ${r.manifest.name} ${r.manifest.version} from ${r.dir}`);
     });
 }
 

@@ -1,8 +1,8 @@
 /**
  * Plugins of a running topology, through its intermediary: install one everywhere (the
- * intermediary stores it and installs it on each base node by content hash) and list who has
- * what. The plugin is verified here first, so a broken build fails with the local reason before
- * anything is sent; the nodes verify it again on arrival.
+ * intermediary stores it and installs it on each base node by content hash), remove one
+ * everywhere, and list who has what. An installed plugin is verified here first, so a broken
+ * build fails with the local reason before anything is sent; the nodes verify it again on arrival.
  *
  * @example
  * const r = await installPluginOnCluster('127.0.0.1:50051', 'my_fn/build');
@@ -15,6 +15,7 @@ import {
   InvalidArgumentError,
   type ClusterInstallPluginResponse__Output,
   type ClusterPlugin__Output,
+  type ClusterRemovePluginResponse__Output,
   type IntermediaryClient,
   type ListPluginsResponse__Output,
 } from '@pushdown/proto';
@@ -48,6 +49,27 @@ export async function installPluginOnCluster(
   };
   return call<ClusterInstallPluginResponse__Output>(address, 'install plugin', (client, cb) =>
     client.installPlugin(request, callOptions(options), (err, res) => cb(err, res)),
+  );
+}
+
+export interface ClusterRemoveOptions extends CallControl {
+  /** Only these base nodes (default: every one). */
+  nodeIds?: readonly string[];
+}
+
+/**
+ * Removes installed plugin `name` from the intermediary, then from every base node (or
+ * `nodeIds`). Each place says "removed", "absent" or (a node) "failed" with the reason;
+ * a shipped plugin is refused with INVALID_ARGUMENT, an unknown node id with NOT_FOUND.
+ */
+export async function removePluginOnCluster(
+  address: string,
+  name: string,
+  options: ClusterRemoveOptions = {},
+): Promise<ClusterRemovePluginResponse__Output> {
+  const request = { name, nodeIds: [...(options.nodeIds ?? [])] };
+  return call<ClusterRemovePluginResponse__Output>(address, 'remove plugin', (client, cb) =>
+    client.removePlugin(request, callOptions(options), (err, res) => cb(err, res)),
   );
 }
 

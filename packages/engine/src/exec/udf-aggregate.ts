@@ -3,6 +3,10 @@
  * each phase call covers a whole batch slice or every group to merge, and runs under the plugin's
  * time budget. In a scan worker the watchdog stops a call that overruns (run-fragment sends every
  * fragment that calls a plugin to the pool, so a base node's `_update` calls are always guarded).
+ * `_init`, `_merge` and `_finalize` also run on threads no watchdog covers (a base node replaying
+ * worker logs, the intermediary's final aggregator, both on the main thread): there they go to
+ * the plugin's blocking sandbox (plugins sandbox/blocking-call.ts), a worker the caller waits for
+ * at most the budget and terminates on overrun, so a runaway merge ends its query, not the node.
  *
  * `updateUdfSlice` is the partial aggregator's step for one slice: fresh states for the slice's
  * groups, one `_update` over all its rows, then one state per group handed to the call's
@@ -11,14 +15,16 @@
  */
 import {
   aggregateExportName,
+  aggregateSandbox,
   aggregateUdfInstance,
   type AggregateUdfInstance,
+  type BlockingAggregateSandbox,
   type AggregateUdfPhase,
   type UdfColumn,
   type UdfResult,
 } from '@pushdown/plugins';
 import type { AggregateCall, AggregateUdfRef } from '../plan/aggregate.js';
-import { deadlineLabel, withDeadline } from '../parallel/watchdog-guard.js';
+import { armDeadline, deadlineLabel, disarmDeadline, withDeadline } from '../parallel/watchdog-guard.js';
 import type { ExprEvaluator } from './expr-eval.js';
 import type { UdfAggState } from './udf-agg-state.js';
 import { vecColumn } from './udf-call.js';
@@ -34,20 +40,56 @@ export interface AggregateUdfCalls {
 
 export function aggregateUdfCalls(ref: AggregateUdfRef): AggregateUdfCalls {
   const f = ref.function;
-  const guarded = <T>(phase: AggregateUdfPhase, fn: (udf: AggregateUdfInstance) => T): T => {
-    // Looked up per call: a plugin replaced while the node runs is picked up (as for scalar UDFs).
-    const udf = aggregateUdfInstance(ref.plugin);
-    const label = deadlineLabel(
+  const labelOf = (phase: AggregateUdfPhase) =>
+    deadlineLabel(
       `plugin "${ref.plugin}" function "${aggregateExportName(f, phase)}"`,
       `raise limits.timeBudgetMs of "${ref.plugin}" or scan smaller batches`,
     );
-    return withDeadline(label, udf.manifest.limits.timeBudgetMs, () => fn(udf));
+  // `_update` runs only in scan workers (run-fragment), where withDeadline is always in force.
+  const guarded = <T>(phase: AggregateUdfPhase, fn: (udf: AggregateUdfInstance) => T): T => {
+    // Looked up per call: a plugin replaced while the node runs is picked up (as for scalar UDFs).
+    const udf = aggregateUdfInstance(ref.plugin);
+    return withDeadline(labelOf(phase), udf.manifest.limits.timeBudgetMs, () => fn(udf));
+  };
+  /**
+   * In-thread when the watchdog armed (a scan worker: the hot path pays nothing more); else the
+   * blocking sandbox. armDeadline also declines inside an already-armed call: the sandbox is
+   * then redundant but still right, and no engine path nests these calls.
+   */
+  const anywhere = <T>(
+    phase: AggregateUdfPhase,
+    inThread: (udf: AggregateUdfInstance) => T,
+    sandboxed: (sandbox: BlockingAggregateSandbox) => T,
+  ): T => {
+    const udf = aggregateUdfInstance(ref.plugin);
+    if (!armDeadline(labelOf(phase), udf.manifest.limits.timeBudgetMs))
+      return sandboxed(aggregateSandbox(udf));
+    try {
+      return inThread(udf);
+    } finally {
+      disarmDeadline();
+    }
   };
   return {
-    init: (groups) => guarded('init', (udf) => udf.init(f, groups)),
+    init: (groups) =>
+      anywhere(
+        'init',
+        (udf) => udf.init(f, groups),
+        (sb) => sb.init(f, groups),
+      ),
     update: (states, ids, args, rows) => guarded('update', (udf) => udf.update(f, states, ids, args, rows)),
-    merge: (states, other) => guarded('merge', (udf) => udf.merge(f, states, other)),
-    finalize: (states) => guarded('finalize', (udf) => udf.finalize(f, states)),
+    merge: (states, other) =>
+      anywhere(
+        'merge',
+        (udf) => udf.merge(f, states, other),
+        (sb) => sb.merge(f, states, other),
+      ),
+    finalize: (states) =>
+      anywhere(
+        'finalize',
+        (udf) => udf.finalize(f, states),
+        (sb) => sb.finalize(f, states),
+      ),
   };
 }
 

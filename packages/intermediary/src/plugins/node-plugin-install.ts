@@ -37,6 +37,15 @@ export async function pluginUploadOf(
   return { manifestJson, wasm, sha256: plugin.manifest.sha256 };
 }
 
+/**
+ * The installs of plugin `name` on node `nodeId` still under way (any hash): a removal waits for
+ * them, so an install placement started just before cannot land after it and bring the plugin back.
+ */
+export function installsInFlight(nodeId: string, name: string): Promise<NodeInstallStatus>[] {
+  const prefix = `${nodeId}\0${name}\0`;
+  return [...inFlight].filter(([key]) => key.startsWith(prefix)).map(([, call]) => call);
+}
+
 /** Installs `plugin` on `node`; rejects with the node's error (INVALID_ARGUMENT, ALREADY_EXISTS, ...). */
 export function installOnNode(
   node: BaseNodeState,

@@ -24,6 +24,7 @@ import { explainQuery } from '../engine-api.js';
 import { placementOf } from '../fanout/placement.js';
 import { checkSql, prepareQuery } from '../query/prepare-query.js';
 import { runQuery, type QueryContext } from '../query/run-query.js';
+import { removeClusterPlugin } from './plugin-remove-service.js';
 import { installClusterPlugin, listClusterPlugins } from './plugin-service.js';
 
 /** Published once per finished query: {queryId, tenant, sql, ok, error?, stats?}. */
@@ -61,6 +62,13 @@ export function createIntermediaryHandlers(ctx: QueryContext): IntermediaryHandl
 
     InstallPlugin: (call, callback) => {
       installClusterPlugin(ctx, call.request).then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(toServiceError(err)),
+      );
+    },
+
+    RemovePlugin: (call, callback) => {
+      removeClusterPlugin(ctx, call.request).then(
         (res) => callback(null, res),
         (err: unknown) => callback(toServiceError(err)),
       );

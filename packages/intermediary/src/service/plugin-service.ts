@@ -21,6 +21,7 @@ import {
   type ListPluginsResponse,
   type NodePluginInstall,
 } from '@pushdown/proto';
+import type { BaseNodeState } from '../catalog/base-node-registry.js';
 import { installOnNode } from '../plugins/node-plugin-install.js';
 import type { QueryContext } from '../query/run-query.js';
 
@@ -34,20 +35,7 @@ export async function installClusterPlugin(
       hint: 'start it with --plugin-dir DIR (pushdown start passes <data-dir>/intermediary/plugins)',
     });
   }
-  const nodes = ctx.catalog.nodes;
-  // Unknown ids fail the whole call before anything is stored anywhere.
-  const unknown = req.nodeIds.filter((id) => !nodes.get(id));
-  if (unknown.length > 0) {
-    throw new NotFoundError(`no base node ${unknown.map((id) => `"${id}"`).join(', ')}`, {
-      hint: `base nodes are ${
-        nodes
-          .all()
-          .map((n) => n.id)
-          .join(', ') || 'none'
-      }`,
-    });
-  }
-  const targets = req.nodeIds.length > 0 ? req.nodeIds.map((id) => nodes.get(id)!) : nodes.all();
+  const targets = pluginTargetNodes(ctx, req.nodeIds);
   const upload = { manifestJson: req.manifestJson, wasm: req.wasm, sha256: req.sha256.toLowerCase() };
   const mine = await installPluginUpload(upload, dir, { replace: req.replace });
   refreshPluginLibrary();
@@ -79,6 +67,26 @@ export async function installClusterPlugin(
     status: mine.status,
     nodes: perNode,
   };
+}
+
+/**
+ * The base nodes a cluster plugin call (install, remove) acts on: the listed ids, else every
+ * node. An unknown id fails the whole call with NOT_FOUND before anything changes anywhere.
+ */
+export function pluginTargetNodes(ctx: QueryContext, nodeIds: readonly string[]): BaseNodeState[] {
+  const nodes = ctx.catalog.nodes;
+  const unknown = nodeIds.filter((id) => !nodes.get(id));
+  if (unknown.length > 0) {
+    throw new NotFoundError(`no base node ${unknown.map((id) => `"${id}"`).join(', ')}`, {
+      hint: `base nodes are ${
+        nodes
+          .all()
+          .map((n) => n.id)
+          .join(', ') || 'none'
+      }`,
+    });
+  }
+  return nodeIds.length > 0 ? nodeIds.map((id) => nodes.get(id)!) : nodes.all();
 }
 
 /** Every (name, sha256) the intermediary or a base node has, and which nodes have it. */

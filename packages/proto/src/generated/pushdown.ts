@@ -7,6 +7,8 @@ import type { CapabilitiesResponse as _pushdown_v1_CapabilitiesResponse, Capabil
 import type { ClusterInstallPluginRequest as _pushdown_v1_ClusterInstallPluginRequest, ClusterInstallPluginRequest__Output as _pushdown_v1_ClusterInstallPluginRequest__Output } from './pushdown/v1/ClusterInstallPluginRequest.js';
 import type { ClusterInstallPluginResponse as _pushdown_v1_ClusterInstallPluginResponse, ClusterInstallPluginResponse__Output as _pushdown_v1_ClusterInstallPluginResponse__Output } from './pushdown/v1/ClusterInstallPluginResponse.js';
 import type { ClusterPlugin as _pushdown_v1_ClusterPlugin, ClusterPlugin__Output as _pushdown_v1_ClusterPlugin__Output } from './pushdown/v1/ClusterPlugin.js';
+import type { ClusterRemovePluginRequest as _pushdown_v1_ClusterRemovePluginRequest, ClusterRemovePluginRequest__Output as _pushdown_v1_ClusterRemovePluginRequest__Output } from './pushdown/v1/ClusterRemovePluginRequest.js';
+import type { ClusterRemovePluginResponse as _pushdown_v1_ClusterRemovePluginResponse, ClusterRemovePluginResponse__Output as _pushdown_v1_ClusterRemovePluginResponse__Output } from './pushdown/v1/ClusterRemovePluginResponse.js';
 import type { DeleteObjectResponse as _pushdown_v1_DeleteObjectResponse, DeleteObjectResponse__Output as _pushdown_v1_DeleteObjectResponse__Output } from './pushdown/v1/DeleteObjectResponse.js';
 import type { ExplainRequest as _pushdown_v1_ExplainRequest, ExplainRequest__Output as _pushdown_v1_ExplainRequest__Output } from './pushdown/v1/ExplainRequest.js';
 import type { ExplainResponse as _pushdown_v1_ExplainResponse, ExplainResponse__Output as _pushdown_v1_ExplainResponse__Output } from './pushdown/v1/ExplainResponse.js';
@@ -53,6 +55,8 @@ export interface ProtoGrpcType {
       ClusterInstallPluginRequest: MessageTypeDefinition<_pushdown_v1_ClusterInstallPluginRequest, _pushdown_v1_ClusterInstallPluginRequest__Output>
       ClusterInstallPluginResponse: MessageTypeDefinition<_pushdown_v1_ClusterInstallPluginResponse, _pushdown_v1_ClusterInstallPluginResponse__Output>
       ClusterPlugin: MessageTypeDefinition<_pushdown_v1_ClusterPlugin, _pushdown_v1_ClusterPlugin__Output>
+      ClusterRemovePluginRequest: MessageTypeDefinition<_pushdown_v1_ClusterRemovePluginRequest, _pushdown_v1_ClusterRemovePluginRequest__Output>
+      ClusterRemovePluginResponse: MessageTypeDefinition<_pushdown_v1_ClusterRemovePluginResponse, _pushdown_v1_ClusterRemovePluginResponse__Output>
       DeleteObjectResponse: MessageTypeDefinition<_pushdown_v1_DeleteObjectResponse, _pushdown_v1_DeleteObjectResponse__Output>
       ExplainRequest: MessageTypeDefinition<_pushdown_v1_ExplainRequest, _pushdown_v1_ExplainRequest__Output>
       ExplainResponse: MessageTypeDefinition<_pushdown_v1_ExplainResponse, _pushdown_v1_ExplainResponse__Output>

@@ -99,14 +99,18 @@ export interface BaseNodeClient extends grpc.Client {
   putObject(callback: grpc.requestCallback<_pushdown_v1_ObjectInfo__Output>): grpc.ClientWritableStream<_pushdown_v1_PutObjectRequest>;
   
   /**
-   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   * Removes an installed plugin and re-reads the node's plugin library (the next Scan and
+   * Capabilities no longer see it; a scan unit already running keeps its compiled module).
+   * NOT_FOUND if it is not installed; INVALID_ARGUMENT for a plugin shipped with the build.
    */
   RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   RemovePlugin(argument: _pushdown_v1_RemovePluginRequest, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   * Removes an installed plugin and re-reads the node's plugin library (the next Scan and
+   * Capabilities no longer see it; a scan unit already running keeps its compiled module).
+   * NOT_FOUND if it is not installed; INVALID_ARGUMENT for a plugin shipped with the build.
    */
   removePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
   removePlugin(argument: _pushdown_v1_RemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_RemovePluginResponse__Output>): grpc.ClientUnaryCall;
@@ -163,7 +167,9 @@ export interface BaseNodeHandlers extends grpc.UntypedServiceImplementation {
   PutObject: grpc.handleClientStreamingCall<_pushdown_v1_PutObjectRequest__Output, _pushdown_v1_ObjectInfo>;
   
   /**
-   * Removes an installed plugin (NOT_FOUND if it is not installed; shipped ones cannot be removed).
+   * Removes an installed plugin and re-reads the node's plugin library (the next Scan and
+   * Capabilities no longer see it; a scan unit already running keeps its compiled module).
+   * NOT_FOUND if it is not installed; INVALID_ARGUMENT for a plugin shipped with the build.
    */
   RemovePlugin: grpc.handleUnaryCall<_pushdown_v1_RemovePluginRequest__Output, _pushdown_v1_RemovePluginResponse>;
   

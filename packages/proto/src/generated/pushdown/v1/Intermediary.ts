@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ClusterInstallPluginRequest as _pushdown_v1_ClusterInstallPluginRequest, ClusterInstallPluginRequest__Output as _pushdown_v1_ClusterInstallPluginRequest__Output } from '../../pushdown/v1/ClusterInstallPluginRequest.js';
 import type { ClusterInstallPluginResponse as _pushdown_v1_ClusterInstallPluginResponse, ClusterInstallPluginResponse__Output as _pushdown_v1_ClusterInstallPluginResponse__Output } from '../../pushdown/v1/ClusterInstallPluginResponse.js';
+import type { ClusterRemovePluginRequest as _pushdown_v1_ClusterRemovePluginRequest, ClusterRemovePluginRequest__Output as _pushdown_v1_ClusterRemovePluginRequest__Output } from '../../pushdown/v1/ClusterRemovePluginRequest.js';
+import type { ClusterRemovePluginResponse as _pushdown_v1_ClusterRemovePluginResponse, ClusterRemovePluginResponse__Output as _pushdown_v1_ClusterRemovePluginResponse__Output } from '../../pushdown/v1/ClusterRemovePluginResponse.js';
 import type { ExplainRequest as _pushdown_v1_ExplainRequest, ExplainRequest__Output as _pushdown_v1_ExplainRequest__Output } from '../../pushdown/v1/ExplainRequest.js';
 import type { ExplainResponse as _pushdown_v1_ExplainResponse, ExplainResponse__Output as _pushdown_v1_ExplainResponse__Output } from '../../pushdown/v1/ExplainResponse.js';
 import type { ListPluginsRequest as _pushdown_v1_ListPluginsRequest, ListPluginsRequest__Output as _pushdown_v1_ListPluginsRequest__Output } from '../../pushdown/v1/ListPluginsRequest.js';
@@ -95,6 +97,33 @@ export interface IntermediaryClient extends grpc.Client {
   query(argument: _pushdown_v1_QueryRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_pushdown_v1_QueryResponse__Output>;
   query(argument: _pushdown_v1_QueryRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_pushdown_v1_QueryResponse__Output>;
   
+  /**
+   * Removes an installed plugin from the intermediary's plugin folder (SQL stops binding its
+   * functions at once), then from every base node (or the listed ones). INVALID_ARGUMENT for a
+   * plugin shipped with the build (it cannot be removed) or a malformed name; NOT_FOUND for an
+   * unknown node id, before anything changes. Not having the plugin is not an error: that place
+   * answers "absent". A node that is down is "failed" (with the reason) and the others proceed.
+   * A scan unit already running keeps its compiled instance and finishes; queries (and scan units)
+   * that start afterwards no longer find the plugin.
+   */
+  RemovePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  RemovePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Removes an installed plugin from the intermediary's plugin folder (SQL stops binding its
+   * functions at once), then from every base node (or the listed ones). INVALID_ARGUMENT for a
+   * plugin shipped with the build (it cannot be removed) or a malformed name; NOT_FOUND for an
+   * unknown node id, before anything changes. Not having the plugin is not an error: that place
+   * answers "absent". A node that is down is "failed" (with the reason) and the others proceed.
+   * A scan unit already running keeps its compiled instance and finishes; queries (and scan units)
+   * that start afterwards no longer find the plugin.
+   */
+  removePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  removePlugin(argument: _pushdown_v1_ClusterRemovePluginRequest, callback: grpc.requestCallback<_pushdown_v1_ClusterRemovePluginResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface IntermediaryHandlers extends grpc.UntypedServiceImplementation {
@@ -128,6 +157,17 @@ export interface IntermediaryHandlers extends grpc.UntypedServiceImplementation 
    */
   Query: grpc.handleServerStreamingCall<_pushdown_v1_QueryRequest__Output, _pushdown_v1_QueryResponse>;
   
+  /**
+   * Removes an installed plugin from the intermediary's plugin folder (SQL stops binding its
+   * functions at once), then from every base node (or the listed ones). INVALID_ARGUMENT for a
+   * plugin shipped with the build (it cannot be removed) or a malformed name; NOT_FOUND for an
+   * unknown node id, before anything changes. Not having the plugin is not an error: that place
+   * answers "absent". A node that is down is "failed" (with the reason) and the others proceed.
+   * A scan unit already running keeps its compiled instance and finishes; queries (and scan units)
+   * that start afterwards no longer find the plugin.
+   */
+  RemovePlugin: grpc.handleUnaryCall<_pushdown_v1_ClusterRemovePluginRequest__Output, _pushdown_v1_ClusterRemovePluginResponse>;
+  
 }
 
 export interface IntermediaryDefinition extends grpc.ServiceDefinition {
@@ -136,4 +176,5 @@ export interface IntermediaryDefinition extends grpc.ServiceDefinition {
   ListPlugins: MethodDefinition<_pushdown_v1_ListPluginsRequest, _pushdown_v1_ListPluginsResponse, _pushdown_v1_ListPluginsRequest__Output, _pushdown_v1_ListPluginsResponse__Output>
   ListTables: MethodDefinition<_pushdown_v1_ListTablesRequest, _pushdown_v1_ListTablesResponse, _pushdown_v1_ListTablesRequest__Output, _pushdown_v1_ListTablesResponse__Output>
   Query: MethodDefinition<_pushdown_v1_QueryRequest, _pushdown_v1_QueryResponse, _pushdown_v1_QueryRequest__Output, _pushdown_v1_QueryResponse__Output>
+  RemovePlugin: MethodDefinition<_pushdown_v1_ClusterRemovePluginRequest, _pushdown_v1_ClusterRemovePluginResponse, _pushdown_v1_ClusterRemovePluginRequest__Output, _pushdown_v1_ClusterRemovePluginResponse__Output>
 }

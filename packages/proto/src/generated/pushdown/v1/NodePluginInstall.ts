@@ -2,24 +2,26 @@
 
 
 /**
- * One base node's outcome of a cluster install.
+ * One base node's outcome of a cluster install or removal.
  */
 export interface NodePluginInstall {
   'nodeId'?: (string);
   /**
-   * "installed", "replaced", "unchanged", or "failed" (then `error` says why).
+   * Install: "installed", "replaced", "unchanged". Remove: "removed", "absent" (the node had no
+   * installed plugin of that name). Either: "failed" (then `error` says why).
    */
   'status'?: (string);
   'error'?: (string);
 }
 
 /**
- * One base node's outcome of a cluster install.
+ * One base node's outcome of a cluster install or removal.
  */
 export interface NodePluginInstall__Output {
   'nodeId': (string);
   /**
-   * "installed", "replaced", "unchanged", or "failed" (then `error` says why).
+   * Install: "installed", "replaced", "unchanged". Remove: "removed", "absent" (the node had no
+   * installed plugin of that name). Either: "failed" (then `error` says why).
    */
   'status': (string);
   'error': (string);
