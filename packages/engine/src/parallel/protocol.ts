@@ -34,8 +34,14 @@ export interface CsvGridUnit {
   readonly line: number;
 }
 
-/** One unit of a fragment: Parquet row groups or one CSV grid interval. */
-export type ScanUnit = { readonly rowGroups: number[] } | { readonly csv: CsvGridUnit };
+/**
+ * One unit of a fragment: Parquet row groups, one CSV grid interval, or a whole object (formats
+ * read by a plugin, which has no boundaries to split at).
+ */
+export type ScanUnit =
+  | { readonly rowGroups: number[] }
+  | { readonly csv: CsvGridUnit }
+  | { readonly whole: true };
 
 export interface ScanUnitTask {
   readonly kind: 'scan-unit';

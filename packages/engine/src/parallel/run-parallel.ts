@@ -20,6 +20,7 @@ import { filePathOf } from '../readers/file-blob.js';
 import { newScanCounters, type ObjectReader, type ScanCounters } from '../readers/object-reader.js';
 import { openObject, type OpenObjectOptions } from '../readers/open-object.js';
 import { ParquetObjectReader } from '../readers/parquet-reader.js';
+import { PluginObjectReader } from '../readers/plugin-reader.js';
 import { pruneRowGroups } from '../readers/parquet-pruning.js';
 import { batchBytes } from '../exec/arrow-columns.js';
 import { newMetrics } from '../exec/metrics.js';
@@ -231,6 +232,8 @@ async function planUnitsWith(
     counters.rowGroupsScanned = keep.length;
     return rowGroupRanges(keep, Math.min(options.parallelism, options.pool.threads));
   }
+  // A plugin-read object is one unit: in the pool only so the watchdog can stop the plugin.
+  if (reader instanceof PluginObjectReader) return options.forceWorkers ? [{ whole: true }] : null;
   if (reader instanceof CsvObjectReader) {
     const { dataOffset, firstLine, unitBytes, size } = await reader.layout();
     // One unit: the serial path, unless the fragment must run in a worker (it calls a plugin).

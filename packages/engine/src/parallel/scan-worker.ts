@@ -103,7 +103,7 @@ export default async function handle(task: WorkerTask): Promise<UnitReply> {
             task.batchRows,
           )
         : await runUnit(task.fragment, reader, {
-            rowGroups: task.unit.rowGroups,
+            ...('rowGroups' in task.unit ? { rowGroups: task.unit.rowGroups } : {}),
             ...(task.batchRows !== undefined ? { batchRows: task.batchRows } : {}),
           });
     if (task.crashForTest) await new Promise((resolve) => setTimeout(resolve, 1000));

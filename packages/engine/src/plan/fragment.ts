@@ -63,9 +63,20 @@ export interface OperatorMetrics {
   computeMs: number;
 }
 
-/** Plugins a fragment calls (scalar UDFs in its filter, outputs or aggregate; aggregate UDFs), in first-seen order. */
-export function fragmentPlugins(fragment: Pick<Fragment, 'filter' | 'project' | 'aggregate'>): string[] {
+/** Object formats read by a format-reader plugin, with the plugin that reads each. */
+export const PLUGIN_FORMAT_READERS: Readonly<Partial<Record<ObjectFormat, string>>> = { jsonl: 'jsonl' };
+
+/**
+ * Plugins a fragment runs, in first-seen order: the format reader of its object's format, then
+ * scalar UDFs in its filter, outputs or aggregate, and aggregate UDFs. Placement pushes it only
+ * to nodes with these very modules, and the executor runs it where a watchdog can stop them.
+ */
+export function fragmentPlugins(
+  fragment: Pick<Fragment, 'filter' | 'project' | 'aggregate'> & { readonly format?: ObjectFormat },
+): string[] {
   const out: string[] = [];
+  const reader = fragment.format ? PLUGIN_FORMAT_READERS[fragment.format] : undefined;
+  if (reader) out.push(reader);
   if (fragment.filter) pluginsOf(fragment.filter, out);
   for (const p of fragment.project ?? []) pluginsOf(p.expr, out);
   for (const g of fragment.aggregate?.groupBy ?? []) pluginsOf(g.expr, out);

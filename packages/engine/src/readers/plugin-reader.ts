@@ -5,7 +5,8 @@
  * reads every column of each line (a JSON line has to be parsed whole anyway) and the reader
  * keeps the asked ones. There are no statistics: `filter` never prunes and numRows() is null.
  * The object's bytes are loaded once per reader (the WASI host mounts them without copying).
- * A parallel scan plan has no units for these formats, so they scan serially.
+ * A scan is one unit (no statistics or record boundaries to split at): in a scan worker, where
+ * every call into the plugin runs under the watchdog's deadline (limits.timeBudgetMs).
  */
 import { basename } from 'node:path';
 import {
@@ -27,7 +28,8 @@ import {
   type UdfColumn,
 } from '@pushdown/plugins';
 import { CancelledError, PluginError } from '@pushdown/proto';
-import type { ObjectFormat } from '../plan/fragment.js';
+import { PLUGIN_FORMAT_READERS, type ObjectFormat } from '../plan/fragment.js';
+import { deadlineLabel, withDeadline } from '../parallel/watchdog-guard.js';
 import type { Schema } from '../plan/types.js';
 import { arrowSchemaOf, batchOf } from './arrow-schema.js';
 import { filePathOf } from './file-blob.js';
@@ -35,7 +37,7 @@ import type { ObjectReader, ScanCounters, ScanOptions } from './object-reader.js
 import { resolveBatchRows, resolveColumns } from './scan-options.js';
 
 /** Object formats read by plugins, with the plugin that reads each. */
-export const PLUGIN_FORMATS: Readonly<Record<string, string>> = { jsonl: 'jsonl' };
+export const PLUGIN_FORMATS: Readonly<Record<string, string>> = PLUGIN_FORMAT_READERS;
 
 /** The plugin formats this process can read now (their plugin is in the plugin library). */
 export function loadablePluginFormats(): ObjectFormat[] {
@@ -78,8 +80,20 @@ export class PluginObjectReader implements ObjectReader {
   async schema(): Promise<Schema> {
     this.fields ??= this.declared
       ? Promise.resolve(this.declared)
-      : this.load().then((bytes) => readFormatSchema(this.plugin(), bytes, { objectName: this.objectName }));
+      : this.load().then((bytes) =>
+          this.guarded(() => readFormatSchema(this.plugin(), bytes, { objectName: this.objectName })),
+        );
     return this.fields;
+  }
+
+  /** Runs one stretch of plugin work under the plugin's time budget (enforced in scan workers). */
+  private guarded<T>(fn: () => T): T {
+    const { manifest } = this.plugin();
+    const label = deadlineLabel(
+      `format reader "${manifest.name}" reading ${this.objectName}`,
+      'raise limits.timeBudgetMs in its manifest, or split the object',
+    );
+    return withDeadline(label, manifest.limits.timeBudgetMs, fn);
   }
 
   async numRows(): Promise<number | null> {
@@ -101,7 +115,7 @@ export class PluginObjectReader implements ObjectReader {
     for (;;) {
       if (options.signal?.aborted) throw new CancelledError(`scan of ${this.objectName} cancelled`);
       const started = performance.now();
-      const next = batches.next();
+      const next = this.guarded(() => batches.next());
       counters.decodeMs += performance.now() - started;
       if (next.done) return;
       const { rows, columns, nullCounts } = next.value;
