@@ -83,7 +83,8 @@ describe('entry points the Compose file runs', () => {
   const compose = parse(read('docker-compose.yml')) as ComposeFile;
   const entries = new Set(
     Object.values(compose.services).flatMap((s) => [
-      s.command[1]!,
+      // node [V8 flags] ENTRY ...: the first argument that is not a flag.
+      s.command.slice(1).find((a) => !a.startsWith('--'))!,
       ...(s.healthcheck?.test.slice(2, 3) ?? []),
     ]),
   );
@@ -106,7 +107,8 @@ describe('entry points the Compose file runs', () => {
       timeout: 20_000,
     });
     expect(r.status).toBe(0);
-    const flags = compose.services.intermediary!.command.filter((a) => a.startsWith('--'));
+    const command = compose.services.intermediary!.command;
+    const flags = command.slice(command.indexOf(ENTRY_POINTS.intermediary)).filter((a) => a.startsWith('--'));
     for (const f of flags) expect(r.stdout).toContain(`${f} `);
   });
 });

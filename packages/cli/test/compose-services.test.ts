@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseBaseNodeArgs } from '@pushdown/base-node';
+import { SERVER_NODE_FLAGS } from '@pushdown/engine';
 import { parse } from 'yaml';
 import type { CliContext } from '../src/commands/context.js';
 import { runCli } from '../src/commands/program.js';
@@ -98,8 +99,11 @@ describe('services of the generated Compose file', () => {
     for (const file of ['docker/topology.yaml', 'topologies/edge.yaml']) {
       const c = await composeOf(file);
       for (const id of ['b1', 'b2']) {
-        const [node, entry, ...args] = c.services[id]!.command;
-        expect([node, entry]).toEqual(['node', ENTRY_POINTS.baseNode]);
+        const [node, ...rest] = c.services[id]!.command;
+        // Servers run with the V8 flags the engine asks for (one GC thread: server-flags.ts).
+        const flags = rest.slice(0, SERVER_NODE_FLAGS.length);
+        const [entry, ...args] = rest.slice(SERVER_NODE_FLAGS.length);
+        expect([node, flags, entry]).toEqual(['node', SERVER_NODE_FLAGS, ENTRY_POINTS.baseNode]);
         expect(parseBaseNodeArgs(args)).toMatchObject({
           help: false,
           options: { nodeId: id, dataDir: '/data' },

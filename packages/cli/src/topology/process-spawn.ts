@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SERVER_NODE_FLAGS } from '@pushdown/engine';
 import { ExecutionError, UnavailableError } from '@pushdown/proto';
 
 export interface ListeningEvent {
@@ -32,8 +33,8 @@ export function spawnLogged(script: string, args: string[], log: string, procsFi
     const env: NodeJS.ProcessEnv = { ...process.env, PUSHDOWN_LAUNCHED_BY: String(process.pid) };
     const [command, argv] =
       procsFiles.length > 0
-        ? ['/bin/sh', ['-c', JOIN_CGROUP_SCRIPT, process.execPath, script, ...args]]
-        : [process.execPath, [script, ...args]];
+        ? ['/bin/sh', ['-c', JOIN_CGROUP_SCRIPT, process.execPath, ...SERVER_NODE_FLAGS, script, ...args]]
+        : [process.execPath, [...SERVER_NODE_FLAGS, script, ...args]];
     if (procsFiles.length > 0) env['PUSHDOWN_CGROUP_PROCS'] = procsFiles.join(':');
     const child = spawn(command, argv, {
       stdio: ['ignore', fd, fd],
