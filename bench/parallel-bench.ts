@@ -13,13 +13,12 @@
  * BENCH_DATA (data/bench), BENCH_OUT (data/bench/parallel), BENCH_QUOTA (0.5; 0 skips),
  * BENCH_ONLY (comma list of workload name fragments, e.g. "Q6"; default all).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Q1_SQL, Q6_SQL, generateTable, partFileName } from '@pushdown/cli';
 import {
-  SERVER_NODE_FLAGS,
   ScanPool,
   catalogFromSchemas,
   openFileBlob,
@@ -32,6 +31,7 @@ import {
   type Fragment,
   type ObjectFormat,
 } from '@pushdown/engine';
+import { nodeFlagsNote, underServerFlags } from './server-flags.js';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const SF = Number(env('BENCH_SF', '1'));
@@ -374,31 +374,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/**
- * The bench measures scans the way server processes run them, under SERVER_NODE_FLAGS (one GC
- * thread: see server-flags.ts): without them it runs itself again under them. BENCH_NODE_FLAGS=
- * default measures with V8's defaults instead.
- */
-function underServerFlags(): boolean {
-  if (env('BENCH_NODE_FLAGS', 'server') === 'default') return true;
-  if (SERVER_NODE_FLAGS.every((f) => process.execArgv.includes(f))) return true;
-  const r = spawnSync(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
-    {
-      stdio: 'inherit',
-    },
-  );
-  process.exitCode = r.status ?? 1;
-  return false;
-}
-
 async function main(): Promise<void> {
   if (!underServerFlags()) return;
   const files = await ensureData();
   if (CHILD) return quotaChild(files);
   console.error(
-    `parallel bench: lineitem SF ${SF}, ${REPS} reps (best of), 1..${WORKERS} workers, node ${process.execArgv.join(' ') || '(default flags)'}`,
+    `parallel bench: lineitem SF ${SF}, ${REPS} reps (best of), 1..${WORKERS} workers, ${nodeFlagsNote()}`,
   );
   const rows = await measure(files, WORKERS);
   mkdirSync(OUT, { recursive: true });

@@ -37,6 +37,7 @@ import {
 } from '@pushdown/engine';
 import type { Fragment, ObjectFormat, Schema } from '@pushdown/engine';
 import type { RecordBatch } from 'apache-arrow';
+import { nodeFlagsNote, underServerFlags } from './server-flags.js';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const SF = Number(env('BENCH_SF', '1'));
@@ -246,6 +247,8 @@ async function bytesShipped(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
+  if (!underServerFlags()) return;
+  console.log(`scan bench: ${nodeFlagsNote()}`);
   const conn = await (await DuckDBInstance.create(':memory:')).connect();
   await conn.run('SET threads = 1');
   const verdicts = [
