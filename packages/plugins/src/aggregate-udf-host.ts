@@ -15,13 +15,11 @@
  * states = agg.update('var_welford', states, Int32Array.of(0, 1, 0), [{ type: 'float64', values }], 3);
  * const out = agg.finalize('var_welford', states); // float64 per group, validity, nullCount
  */
-import { PluginError, ResourceExhaustedError } from '@pushdown/proto';
+import { PluginError } from '@pushdown/proto';
 import { aggregateExportName, type AggregateUdfPhase } from './aggregate-udf-abi.js';
 import { manifestFunctions, type PluginFunction, type PluginManifest } from './manifest-types.js';
-import { columnBytes, PLUGIN_ARENA_BASE } from './udf-abi.js';
-import { classifyUdfFailure, instantiate, type UdfColumn, type UdfResult } from './udf-host.js';
-
-const PAGE = 65536;
+import { columnBytes } from './udf-abi.js';
+import { classifyUdfFailure, instantiate, pluginArena, type UdfColumn, type UdfResult } from './udf-host.js';
 
 /** An instantiated aggregate-UDF plugin; states are `groups * stateBytes` bytes owned by the caller. */
 export interface AggregateUdfInstance {
@@ -77,29 +75,12 @@ export function instantiateAggregateUdf(
     if (typeof entry !== 'function')
       throw new PluginError(`plugin "${manifest.name}" has no export "${name}"`);
     const memory = live.memory;
-    let top = PLUGIN_ARENA_BASE;
-    const reserve = (bytes: number): number => {
-      const at = top;
-      top = (top + bytes + 7) & ~7;
-      const need = Math.ceil(top / PAGE) - memory.buffer.byteLength / PAGE;
-      if (need > 0) {
-        try {
-          memory.grow(need);
-        } catch (err) {
-          throw new ResourceExhaustedError(
-            `plugin "${manifest.name}" function "${name}" needs ${top} bytes of memory, above its cap of ` +
-              `${manifest.limits.memoryPages} pages (limits.memoryPages)`,
-            { cause: err, hint: 'use fewer groups or smaller batches' },
-          );
-        }
-      }
-      return at;
-    };
-    const put = (bytes: Uint8Array): number => {
-      const at = reserve(bytes.byteLength);
-      new Uint8Array(memory.buffer, at, bytes.byteLength).set(bytes);
-      return at;
-    };
+    const { reserve, put } = pluginArena(
+      memory,
+      manifest,
+      `function "${name}"`,
+      'use fewer groups or smaller batches',
+    );
     const read = (at: number, bytes: number) => new Uint8Array(memory.buffer.slice(at, at + bytes));
     try {
       return body({ f, entry: entry as (...a: number[]) => number, reserve, put, read });

@@ -149,9 +149,29 @@ interface CallHost {
   rows: number;
 }
 
-/** A bump allocator over the plugin's arena, growing memory up to the cap. */
-function arena(host: CallHost) {
-  const { memory, manifest, rows } = host;
+/** A bump allocator over a plugin's arena (PLUGIN_ARENA_BASE up), for one call's buffers. */
+export interface PluginArena {
+  /** `bytes` (8-byte aligned) for the call, growing memory up to the cap. */
+  reserve(bytes: number): number;
+  /** Reserves room for `bytes` and copies them in. */
+  put(bytes: Uint8Array): number;
+  /** Back to an earlier `reserve` result (a retry reuses the room). */
+  rewind(to: number): void;
+}
+
+/**
+ * The arena of one call into `manifest`'s plugin. Growing past `limits.memoryPages` is a
+ * ResourceExhaustedError naming the plugin, `what` needs the memory, and the cap.
+ *
+ * @example
+ * const { put, reserve } = pluginArena(memory, manifest, `function "f" for ${rows} rows`, 'call it on smaller batches');
+ */
+export function pluginArena(
+  memory: WebAssembly.Memory,
+  manifest: PluginManifest,
+  what: string,
+  hint: string,
+): PluginArena {
   let top = PLUGIN_ARENA_BASE;
   const reserve = (bytes: number): number => {
     const at = top;
@@ -162,9 +182,9 @@ function arena(host: CallHost) {
         memory.grow(need);
       } catch (err) {
         throw new ResourceExhaustedError(
-          `plugin "${manifest.name}" needs ${top} bytes of memory for ${rows} rows, above its cap of ` +
+          `plugin "${manifest.name}" ${what} needs ${top} bytes of memory, above its cap of ` +
             `${manifest.limits.memoryPages} pages (limits.memoryPages)`,
-          { cause: err, hint: 'call it on smaller batches' },
+          { cause: err, hint },
         );
       }
     }
@@ -175,7 +195,7 @@ function arena(host: CallHost) {
     new Uint8Array(memory.buffer, at, bytes.byteLength).set(bytes);
     return at;
   };
-  return { reserve, put, rewind: (to: number) => void (top = to) };
+  return { reserve, put, rewind: (to) => void (top = to) };
 }
 
 function callUdf(host: CallHost, entry: (...a: number[]) => number, args: readonly UdfColumn[]): UdfResult {
@@ -184,7 +204,12 @@ function callUdf(host: CallHost, entry: (...a: number[]) => number, args: readon
   if (args.length !== fn.args.length) {
     throw new PluginError(`${plugin}.${fn.name} takes ${fn.args.length} arguments, got ${args.length}`);
   }
-  const { reserve, put, rewind } = arena(host);
+  const { reserve, put, rewind } = pluginArena(
+    host.memory,
+    host.manifest,
+    `function "${host.fn.name}" for ${host.rows} rows`,
+    'call it on smaller batches',
+  );
   const params: number[] = [];
   let inputText = 0;
   args.forEach((col, i) => {
@@ -229,7 +254,7 @@ function callUtf8(
   host: CallHost,
   entry: (...a: number[]) => number,
   params: readonly number[],
-  { reserve, rewind }: Pick<ReturnType<typeof arena>, 'reserve' | 'rewind'>,
+  { reserve, rewind }: Pick<PluginArena, 'reserve' | 'rewind'>,
   inputText: number,
 ): UdfResult {
   const { memory, fn, rows, manifest } = host;

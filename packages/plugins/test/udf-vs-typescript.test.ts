@@ -230,7 +230,7 @@ describe('the reference host', () => {
     const rows = (inst.manifest.limits.memoryPages * 65536) / 8; // the output alone fills the cap
     const v = new BigInt64Array(rows);
     expect(() => inst.call('hash64_int64', [int64Column(v)], rows)).toThrow(
-      /plugin "hash64" needs \d+ bytes of memory for \d+ rows, above its cap of 1024 pages/,
+      /plugin "hash64" function "hash64_int64" for \d+ rows needs \d+ bytes of memory, above its cap of 1024 pages/,
     );
   });
 });
