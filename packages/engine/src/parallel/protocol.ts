@@ -39,9 +39,7 @@ export interface CsvGridUnit {
  * read by a plugin, which has no boundaries to split at).
  */
 export type ScanUnit =
-  | { readonly rowGroups: number[] }
-  | { readonly csv: CsvGridUnit }
-  | { readonly whole: true };
+  { readonly rowGroups: number[] } | { readonly csv: CsvGridUnit } | { readonly whole: true };
 
 export interface ScanUnitTask {
   readonly kind: 'scan-unit';
