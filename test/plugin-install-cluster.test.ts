@@ -21,7 +21,7 @@ import {
   type IntermediaryClient,
   type ListPluginsResponse__Output,
 } from '@pushdown/proto';
-import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold';
+import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold.js';
 import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
 
 const describeIfBuilt = serversBuilt() ? describe : describe.skip;

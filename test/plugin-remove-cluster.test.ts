@@ -22,9 +22,9 @@ import {
   type IntermediaryClient,
   type ListPluginsResponse__Output,
 } from '@pushdown/proto';
-import type { CliContext, OutputStream } from '../packages/cli/src/commands/context';
-import { runCli } from '../packages/cli/src/commands/program';
-import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold';
+import type { CliContext, OutputStream } from '../packages/cli/src/commands/context.js';
+import { runCli } from '../packages/cli/src/commands/program.js';
+import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold.js';
 import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
 import { grpcFailure } from './support/errors.js';
 

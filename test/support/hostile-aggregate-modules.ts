@@ -8,7 +8,7 @@ import {
   hostileAggregateModule,
   type HostileBehaviour,
   type HostilePhase,
-} from '../../packages/plugins/test/aggregate-hostile-modules';
+} from '../../packages/plugins/test/aggregate-hostile-modules.js';
 
 export const MAIN_THREAD_BUDGET_MS = 100;
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOSTILE_BODIES, hostileModule } from '../../packages/plugins/test/sandbox-hostile-modules';
+import { HOSTILE_BODIES, hostileModule } from '../../packages/plugins/test/sandbox-hostile-modules.js';
 
 export const HOSTILE_BUDGET_MS = 100;
 export const HOSTILE_MEMORY_PAGES = 16;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { loadRegistry, sha256Hex } from '@pushdown/plugins';
 import { createBaseNodeClient, type BaseNodeClient, type InstallPluginRequest } from '@pushdown/proto';
-import { startBaseNode, type BaseNodeHandle } from '../src/index';
-import { assemble, type TinyModule } from '../../plugins/test/wasm-assemble';
-import { makeTempDir, removeDir, unaryCall } from './helpers';
+import { startBaseNode, type BaseNodeHandle } from '../src/index.js';
+import { assemble, type TinyModule } from '../../plugins/test/wasm-assemble.js';
+import { makeTempDir, removeDir, unaryCall } from './helpers.js';
 
 let dir: string;
 let node: BaseNodeHandle;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ABI_VERSION, readableFormats, startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
 import { registryPlugins } from '@pushdown/engine';
 import { createBaseNodeClient, ERROR_CODE_METADATA_KEY, type BaseNodeClient } from '@pushdown/proto';
-import { collect, eventually, filesUnder, makeTempDir, putCall, removeDir, unaryCall } from './helpers';
+import { collect, eventually, filesUnder, makeTempDir, putCall, removeDir, unaryCall } from './helpers.js';
 
 const CSV = 'id,name\n1,one\n2,two\n3,three\n';
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');

@@ -9,7 +9,7 @@ import {
   type ScanResponse__Output,
   type ScanStats__Output,
 } from '@pushdown/proto';
-import { collect, duck, makeTempDir, putCall, removeDir, unaryCall } from './helpers';
+import { collect, duck, makeTempDir, putCall, removeDir, unaryCall } from './helpers.js';
 
 const ROWS = 5000;
 const SELECT = `SELECT range AS k, (range % 7)::INTEGER AS g, (range * 1.5)::DOUBLE AS v, 'name-' || range AS s FROM range(${ROWS})`;
@@ -86,12 +86,13 @@ describe('gRPC BaseNode Scan', () => {
     const messages = await collect(client.scan({ fragmentJson: JSON.stringify(f), queryId: 'q1' }));
     const last = messages.at(-1);
     expect(last?.payload).toBe('stats');
+    // payload 'arrow' (asserted in the loop) means the oneof's arrow field is set.
     const arrow = messages.slice(0, -1);
     for (const m of arrow) {
       expect(m.payload).toBe('arrow');
-      expect(m.arrow.length).toBeLessThanOrEqual(1024 * 1024);
+      expect(m.arrow!.length).toBeLessThanOrEqual(1024 * 1024);
     }
-    const bytes = Buffer.concat(arrow.map((m) => m.arrow));
+    const bytes = Buffer.concat(arrow.map((m) => m.arrow!));
     const stats = last!.stats!;
     expect(stats.bytesOut).toBe(bytes.length);
     return { table: tableFromIPC(bytes), stats, messages };
@@ -160,7 +161,7 @@ describe('gRPC BaseNode Scan', () => {
     expect(table.numRows).toBe(100000);
     expect(Number(table.getChild('k')!.get(99999))).toBe(99999);
     expect(stats.bytesOut).toBeGreaterThan(2 * 1024 * 1024);
-    const sizes = messages.filter((m) => m.payload === 'arrow').map((m) => m.arrow.length);
+    const sizes = messages.filter((m) => m.payload === 'arrow').map((m) => m.arrow!.length);
     expect(Math.max(...sizes)).toBe(1024 * 1024);
   });
 

@@ -1,10 +1,13 @@
 import { startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
-import { bytesOf, makeTempDir, removeDir } from './helpers';
+import { bytesOf, makeTempDir, removeDir } from './helpers.js';
 
 // 26 letters, repeated: easy to tell which bytes came back.
 const BODY =
   'id\n' + Array.from({ length: 200 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('\n') + '\n';
 const size = BODY.length; // 403
+
+/** The JSON body the HTTP server answers errors with (object-http-server.ts). */
+type ErrorBody = { error: { code: string; message: string } };
 
 describe('HTTP object API', () => {
   let dir: string;
@@ -58,7 +61,7 @@ describe('HTTP object API', () => {
       const res = await get(range);
       expect(res.status).toBe(416);
       expect(res.headers.get('content-range')).toBe(`bytes */${size}`);
-      expect((await res.json()).error.code).toBe('PUSHDOWN_ERR_INVALID_ARGUMENT');
+      expect(((await res.json()) as ErrorBody).error.code).toBe('PUSHDOWN_ERR_INVALID_ARGUMENT');
     }
   });
 
@@ -85,7 +88,7 @@ describe('HTTP object API', () => {
     const res = await fetch(`${node.httpUrl}/objects/letters/nope.csv`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/json');
-    const body = await res.json();
+    const body = (await res.json()) as ErrorBody;
     expect(body.error.code).toBe('PUSHDOWN_ERR_NOT_FOUND');
     expect(body.error.message).toContain('letters/nope.csv');
   });

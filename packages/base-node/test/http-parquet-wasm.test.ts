@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ParquetFile } from 'parquet-wasm';
 import { tableFromIPC } from 'apache-arrow';
 import { startBaseNode, type BaseNodeHandle } from '@pushdown/base-node';
-import { bytesOf, duck, makeTempDir, removeDir } from './helpers';
+import { bytesOf, duck, makeTempDir, removeDir } from './helpers.js';
 
 describe('parquet-wasm reads objects over the HTTP object API', () => {
   let dir: string;

@@ -13,8 +13,8 @@ import {
 } from 'apache-arrow';
 import { ExecutionError } from '@pushdown/proto';
 import type { Fragment, Schema } from '@pushdown/engine';
-import { chunksOf, IpcStreamEncoder } from '../src/scan/ipc-encoder';
-import { fragmentOutputSchema } from '../src/scan/output-schema';
+import { chunksOf, IpcStreamEncoder } from '../src/scan/ipc-encoder.js';
+import { fragmentOutputSchema } from '../src/scan/output-schema.js';
 
 describe('IpcStreamEncoder', () => {
   /** A batch of (x int32, y utf8) with its own schema object, as separate reader calls make. */

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBaseNode, TokenBucket, LinkThrottle, type BaseNodeHandle } from '@pushdown/base-node';
 import { createBaseNodeClient, type BaseNodeClient } from '@pushdown/proto';
-import { collect, duck, makeTempDir, putCall, removeDir } from './helpers';
+import { collect, duck, makeTempDir, putCall, removeDir } from './helpers.js';
 
 const ROWS = 150_000;
 const SELECT = `SELECT range AS k, (range % 7)::INTEGER AS g, (range * 1.5)::DOUBLE AS v, 'name-' || range AS s FROM range(${ROWS})`;

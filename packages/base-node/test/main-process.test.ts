@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createBaseNodeClient } from '@pushdown/proto';
-import { makeTempDir, removeDir, unaryCall } from './helpers';
+import { makeTempDir, removeDir, unaryCall } from './helpers.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 const BIN = join(import.meta.dirname, '..', 'bin', 'pushdown-base-node.js');

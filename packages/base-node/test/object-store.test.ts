@@ -10,7 +10,7 @@ import {
   NotFoundError,
   ResourceExhaustedError,
 } from '@pushdown/proto';
-import { bytesOf, duck, filesUnder, makeTempDir, removeDir } from './helpers';
+import { bytesOf, duck, filesUnder, makeTempDir, removeDir } from './helpers.js';
 
 const CSV = 'id,name,price\n1,apple,1.5\n2,pear,2.25\n3,plum,0.75\n';
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');

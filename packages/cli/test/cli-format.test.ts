@@ -1,9 +1,9 @@
 import { tableFromArrays } from 'apache-arrow';
-import { decimalText, formatArrowTable, numberText } from '../src/format/arrow-cells';
-import { formatBoxTable } from '../src/format/box-table';
-import { formatBytes } from '../src/format/units';
-import { compareAnswers } from '../src/demo/answers';
-import { describeError, ExitCode, formatErrorLine } from '../src/client/errors';
+import { decimalText, formatArrowTable, numberText } from '../src/format/arrow-cells.js';
+import { formatBoxTable } from '../src/format/box-table.js';
+import { formatBytes } from '../src/format/units.js';
+import { compareAnswers } from '../src/demo/answers.js';
+import { describeError, ExitCode, formatErrorLine } from '../src/client/errors.js';
 import { fromServiceError, InvalidArgumentError, NotFoundError } from '@pushdown/proto';
 import { Metadata, status } from '@grpc/grpc-js';
 

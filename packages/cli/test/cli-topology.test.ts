@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { validateTopology } from '../src/topology/topology';
-import { launchTopology, stopProcesses } from '../src/topology/launcher';
+import { validateTopology } from '../src/topology/topology.js';
+import { launchTopology, stopProcesses } from '../src/topology/launcher.js';
 import {
   isAlive,
   readLiveState,
@@ -11,7 +11,7 @@ import {
   stateFilePath,
   writeState,
   type TopologyState,
-} from '../src/topology/state-file';
+} from '../src/topology/state-file.js';
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-server.mjs');
 

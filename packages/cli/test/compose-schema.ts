@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+// The named export: under NodeNext the default import types as the CommonJS module object.
+import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 
 const require = createRequire(join(import.meta.dirname, 'compose-schema.ts'));

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { runExperiment, SUMMARY_COLUMNS, type ExperimentResult } from '../src/index';
-import { defaultServerScripts } from '../src/topology/server-scripts';
+import { runExperiment, SUMMARY_COLUMNS, type ExperimentResult } from '../src/index.js';
+import { defaultServerScripts } from '../src/topology/server-scripts.js';
 
 const built = existsSync(defaultServerScripts().baseNode) && existsSync(defaultServerScripts().intermediary);
 const maybe = built ? describe : describe.skip;

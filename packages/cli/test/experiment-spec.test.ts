@@ -13,8 +13,8 @@ import {
   runOpenLoop,
   svgToPng,
   validateSpec,
-} from '../src/index';
-import { sqlFor } from '../src/experiment/sweep';
+} from '../src/index.js';
+import { sqlFor } from '../src/experiment/sweep.js';
 
 const BASE = {
   name: 'tiny',

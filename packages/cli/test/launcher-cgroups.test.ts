@@ -7,10 +7,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cgroupSupport, setNodeCpuQuota } from '../src/index';
-import { launchTopology } from '../src/topology/launcher';
-import { defaultServerScripts } from '../src/topology/server-scripts';
-import { readState } from '../src/topology/state-file';
+import { cgroupSupport, setNodeCpuQuota } from '../src/index.js';
+import { launchTopology } from '../src/topology/launcher.js';
+import { defaultServerScripts } from '../src/topology/server-scripts.js';
+import { readState } from '../src/topology/state-file.js';
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-server.mjs');
 const scripts = { baseNode: defaultServerScripts().baseNode, intermediary: FAKE };

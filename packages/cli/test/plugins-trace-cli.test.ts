@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/commands/program';
-import type { CliContext, OutputStream } from '../src/commands/context';
+import { runCli } from '../src/commands/program.js';
+import type { CliContext, OutputStream } from '../src/commands/context.js';
 
 function capture(): OutputStream & { text: () => string } {
   let buf = '';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPOLOGY_JSON_SCHEMA, loadTopology, validateTopology } from '../src/index';
-import { placeParts } from '../src/topology/table-loader';
+import { TOPOLOGY_JSON_SCHEMA, loadTopology, validateTopology } from '../src/index.js';
+import { placeParts } from '../src/topology/table-loader.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 

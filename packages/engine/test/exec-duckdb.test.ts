@@ -126,6 +126,7 @@ test('filtered GROUP BY with every aggregate matches DuckDB', async () => {
   }
   const upper: UpperStages = {
     finalAggregate: { groupBy: ['s'], aggregates },
+    having: null,
     project: [{ name: 's', expr: col('s') }, ...aggregates.map((a) => ({ name: a.name, expr: col(a.name) }))],
     orderBy: [{ expr: col('s'), desc: false, nullsFirst: false }],
     limit: null,
@@ -185,6 +186,7 @@ test('filtered projection with arithmetic, division by zero, LIKE, IN, sorted an
   const run = runFragment(fragment({ filter, project }), blob);
   const upper: UpperStages = {
     finalAggregate: null,
+    having: null,
     project: project.map((p) => ({ name: p.name, expr: col(p.name) })),
     orderBy: [
       { expr: col('e'), desc: true, nullsFirst: true },

@@ -105,6 +105,7 @@ describe('runFragment', () => {
     }
     const upper: UpperStages = {
       finalAggregate: { groupBy: ['k'], aggregates },
+      having: null,
       project: [
         { name: 'k', expr: col('k') },
         { name: 'mean', expr: bin('/', col('sum_q'), col('cnt')) },
@@ -156,7 +157,14 @@ describe('runUpperStages', () => {
     yield makeTestBatch(cols, []);
     yield makeTestBatch(cols, data.slice(3));
   }
-  const base: UpperStages = { finalAggregate: null, project: [], orderBy: [], limit: null, offset: 0 };
+  const base: UpperStages = {
+    finalAggregate: null,
+    having: null,
+    project: [],
+    orderBy: [],
+    limit: null,
+    offset: 0,
+  };
 
   test.each<[string, Partial<UpperStages>, number[]]>([
     [

@@ -3,8 +3,8 @@
  * stages, the output schema and placement lines. Change them only with a deliberate plan change.
  */
 import { explainQuery, planQuery } from '@pushdown/engine';
-import { catalog } from './lineitem-catalog';
-import { Q1, Q6 } from './tpch-queries';
+import { catalog } from './lineitem-catalog.js';
+import { Q1, Q6 } from './tpch-queries.js';
 
 const PLACEMENTS = [
   {

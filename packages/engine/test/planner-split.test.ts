@@ -3,8 +3,8 @@
  * LIMIT pushdown rules, hidden sort keys, aggregate deduplication, HAVING, output schema.
  */
 import { bin, col, lit, partialStateColumns, planQuery } from '@pushdown/engine';
-import { catalog } from './lineitem-catalog';
-import { Q1, Q6 } from './tpch-queries';
+import { catalog } from './lineitem-catalog.js';
+import { Q1, Q6 } from './tpch-queries.js';
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 

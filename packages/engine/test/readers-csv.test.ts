@@ -4,7 +4,7 @@ import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inferCsvSchema, newScanCounters, openObject, type Schema } from '@pushdown/engine';
-import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers';
+import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const fixture = (name: string): string => join(fixtures, name);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { openFileBlob, openObject, readParquetMetadata, type ParquetDecodeEvent } from '@pushdown/engine';
-import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers';
+import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'readers-parquet-decoder-'));
 const N = 5000;

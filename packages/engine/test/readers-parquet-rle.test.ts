@@ -1,8 +1,8 @@
 // The RLE / bit-packed hybrid decoders (dictionary indices, fused dictionary lookups, levels)
 // against a straightforward encoder, for every bit width, partial groups and mixed runs.
-import { decodeDictF64, decodeDictI32, fusedWidth } from '../src/readers/parquet-dict-decode';
-import { PageFormatError } from '../src/readers/parquet-page-header';
-import { decodeIndices, decodeLevels } from '../src/readers/parquet-rle';
+import { decodeDictF64, decodeDictI32, fusedWidth } from '../src/readers/parquet-dict-decode.js';
+import { PageFormatError } from '../src/readers/parquet-page-header.js';
+import { decodeIndices, decodeLevels } from '../src/readers/parquet-rle.js';
 
 /** Encodes `values` as alternating bit-packed and RLE runs (the way writers mix them). */
 function encode(values: readonly number[], bw: number): Uint8Array {

@@ -4,7 +4,7 @@ import { mkdtempSync, openAsBlob, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bin, col, lit, newScanCounters, openObject, readParquetMetadata, type Expr } from '@pushdown/engine';
-import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers';
+import { duck, expectRowsEqual, rowsOf, scanAll } from './readers-helpers.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 const tmp = mkdtempSync(join(tmpdir(), 'readers-parquet-'));

@@ -10,7 +10,7 @@ import {
   type DataType,
   type Expr,
 } from '@pushdown/engine';
-import { catalog } from './lineitem-catalog';
+import { catalog } from './lineitem-catalog.js';
 
 /** The first output column of `SELECT <expr> FROM lineitem`: its name, type and the expression computing it. */
 function selectOne(expr: string): { name: string; type: DataType; text: string } {

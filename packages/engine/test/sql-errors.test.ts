@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, NotFoundError, PlanError } from '@pushdown/proto';
 import { planQuery } from '@pushdown/engine';
-import { catalog } from './lineitem-catalog';
+import { catalog } from './lineitem-catalog.js';
 
 type ErrorClass = typeof InvalidArgumentError | typeof PlanError | typeof NotFoundError;
 

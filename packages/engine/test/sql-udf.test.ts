@@ -10,7 +10,7 @@ import { REFERENCE_UDFS, type UdfColumn } from '@pushdown/plugins';
 import { runFragment } from '../src/exec/index.js';
 import { FRAGMENT_VERSION, type Fragment } from '../src/plan/fragment.js';
 import type { Schema } from '../src/plan/types.js';
-import { catalog } from './lineitem-catalog';
+import { catalog } from './lineitem-catalog.js';
 
 function errorOf(sql: string): Error {
   try {

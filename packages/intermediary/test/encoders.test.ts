@@ -14,8 +14,8 @@ import {
 } from 'apache-arrow';
 import { arrowSchemaOf } from '@pushdown/engine';
 import { createResultEncoder, resultFormatOf, type ResultFormatName } from '@pushdown/intermediary';
-import { csvField } from '../src/encoders/csv-encoder';
-import { formatDays } from '../src/encoders/value-text';
+import { csvField } from '../src/encoders/csv-encoder.js';
+import { formatDays } from '../src/encoders/value-text.js';
 
 const DAY = 86_400_000;
 

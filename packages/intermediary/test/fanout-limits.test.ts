@@ -1,7 +1,7 @@
 import { tableFromArrays } from 'apache-arrow';
 import { ErrorCode, PushdownError } from '@pushdown/proto';
 import { ConcurrencyLimiter, MemoryBudget } from '@pushdown/intermediary';
-import { BatchChannel, batchBytes } from '../src/fanout/batch-channel';
+import { BatchChannel, batchBytes } from '../src/fanout/batch-channel.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

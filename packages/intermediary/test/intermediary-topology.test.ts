@@ -15,7 +15,7 @@ import {
   queryError,
   removeDir,
   startNode,
-} from './topology';
+} from './topology.js';
 
 const SELECT = (from: number, to: number) => `
   SELECT i::BIGINT AS id,

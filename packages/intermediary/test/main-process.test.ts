@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BaseNodeHandle } from '@pushdown/base-node';
-import { connect, makeTempDir, openDuck, putFile, query, removeDir, startNode } from './topology';
+import { connect, makeTempDir, openDuck, putFile, query, removeDir, startNode } from './topology.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 

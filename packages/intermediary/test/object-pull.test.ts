@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import type { BaseNodeHandle } from '@pushdown/base-node';
 import { MemoryBudget } from '@pushdown/intermediary';
-import { BaseNodeRegistry } from '../src/catalog/base-node-registry';
-import { IntermediaryCatalog } from '../src/catalog/catalog';
-import { pullObject } from '../src/fanout/object-pull';
-import { makeTempDir, openDuck, putFile, removeDir, startNode } from './topology';
+import { BaseNodeRegistry } from '../src/catalog/base-node-registry.js';
+import { IntermediaryCatalog } from '../src/catalog/catalog.js';
+import { pullObject } from '../src/fanout/object-pull.js';
+import { makeTempDir, openDuck, putFile, removeDir, startNode } from './topology.js';
 
 describe('pullObject (the no-pushdown transfer)', () => {
   let dir: string;

@@ -4,7 +4,7 @@
 // unit test and, through test/support/hostile-aggregate-modules.ts, by the SQL and process tests.
 import { createHash } from 'node:crypto';
 import type { PluginManifest } from '@pushdown/plugins';
-import { HOSTILE_BODIES } from './sandbox-hostile-modules';
+import { HOSTILE_BODIES } from './sandbox-hostile-modules.js';
 
 const uleb = (n: number): number[] => {
   const out: number[] = [];

@@ -16,7 +16,7 @@ import {
   type PluginManifest,
   type UdfResult,
 } from '@pushdown/plugins';
-import { float64Column, isValid, randomValidity, rng } from './udf-random-batches';
+import { float64Column, isValid, randomValidity, rng } from './udf-random-batches.js';
 
 const FUNCTIONS = ['var_welford', 'stddev_welford', 'geomean'] as const;
 let agg: AggregateUdfInstance;

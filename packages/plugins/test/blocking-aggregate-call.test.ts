@@ -18,8 +18,8 @@ import {
   hostileAggregateModule,
   type HostileBehaviour,
   type HostilePhase,
-} from './aggregate-hostile-modules';
-import { float64Column, rng } from './udf-random-batches';
+} from './aggregate-hostile-modules.js';
+import { float64Column, rng } from './udf-random-batches.js';
 
 const built = existsSync(join(import.meta.dirname, '../dist/sandbox/blocking-call-worker.js'));
 const describeIfBuilt = built ? describe : describe.skip;

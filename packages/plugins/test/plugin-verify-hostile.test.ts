@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginError } from '@pushdown/proto';
 import { BUILD_DIR, loadRegistry, readWasmModuleInfo, verifyPlugin } from '@pushdown/plugins';
-import { assemble, type TinyModule } from './wasm-assemble';
+import { assemble, type TinyModule } from './wasm-assemble.js';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'pushdown-verify-'))));

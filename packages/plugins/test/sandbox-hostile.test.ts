@@ -24,8 +24,8 @@ import {
   type UdfColumn,
   type VerifiedPlugin,
 } from '@pushdown/plugins';
-import { HOSTILE_BODIES, hostileModule } from './sandbox-hostile-modules';
-import { assemble, type TinyModule } from './wasm-assemble';
+import { HOSTILE_BODIES, hostileModule } from './sandbox-hostile-modules.js';
+import { assemble, type TinyModule } from './wasm-assemble.js';
 
 const BUDGET_MS = 100;
 const SLACK_MS = 50;

@@ -19,7 +19,7 @@ import {
   randomValidity,
   rng,
   utf8Column,
-} from './udf-random-batches';
+} from './udf-random-batches.js';
 
 const instances = new Map<string, UdfInstance>();
 async function udf(plugin: string): Promise<UdfInstance> {

@@ -107,7 +107,9 @@ describe('a real server', () => {
       },
       'Health',
     );
-    const client = new Health(address, grpc.credentials.createInsecure()) as grpc.Client & {
+    // grpc-js types generic clients as `{ [method: string]: Function }`; the definition above
+    // gives this one exactly the unary Check method.
+    const client = new Health(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
       Check(req: Buffer, cb: (e: grpc.ServiceError | null, r?: Buffer) => void): void;
     };
     // HealthCheckRequest{service=""} is empty; the response's field 1 = 1 means SERVING.
