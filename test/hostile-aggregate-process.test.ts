@@ -6,18 +6,10 @@
  * DEADLINE_EXCEEDED naming the plugin and the export, a well-behaved aggregate query sent at the
  * same moment succeeds, and the nodes keep serving. Stop times are printed, not asserted.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BaseNodeAdmin,
-  launchTopology,
-  PushdownClient,
-  waitForCatalog,
-  type LaunchedTopology,
-} from '@pushdown/cli';
-import { serversBuilt } from './support/cluster.js';
+import type { PushdownClient } from '@pushdown/cli';
+import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
 import { grpcFailure } from './support/errors.js';
 import {
   installMainThreadHostiles,
@@ -47,42 +39,28 @@ const CASES = [
 ];
 
 describeIfBuilt('hostile aggregate merge/finalize through a real base node and intermediary', () => {
-  let dir: string;
-  let topology: LaunchedTopology;
+  let cluster: Cluster;
   let client: PushdownClient;
   const times: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hostile-agg-process-'));
-    installMainThreadHostiles(join(dir, 'nodes', 'b1', 'plugins'));
-    installMainThreadHostiles(join(dir, 'intermediary', 'plugins'));
-    const csv = join(dir, 'input', 't.csv');
-    mkdirSync(join(dir, 'input'));
-    const lines = ['a,p', ...Array.from({ length: ROWS }, (_, i) => `${i},${i % 2}`)];
-    writeFileSync(csv, lines.join('\n') + '\n');
-    topology = await launchTopology({
-      dataDir: dir,
-      topology: {
-        host: '127.0.0.1',
-        baseNodes: [{ id: 'b1', grpcPort: 0, httpPort: 0 }],
-        intermediary: { port: 0 },
+    cluster = await startCluster({
+      baseNodes: 1,
+      // Where the launched processes load plugins from (--plugin-dir).
+      beforeLaunch: (dir) => {
+        installMainThreadHostiles(join(dir, 'nodes', 'b1', 'plugins'));
+        installMainThreadHostiles(join(dir, 'intermediary', 'plugins'));
       },
     });
-    client = new PushdownClient(topology.state.intermediary);
-    const node = topology.state.processes.find((p) => p.role === 'base-node')!;
-    const admin = new BaseNodeAdmin(node.grpc!);
-    try {
-      await admin.putObject(csv, { table: 't', name: 't.csv' });
-    } finally {
-      admin.close();
-    }
-    if (!(await waitForCatalog(client, { t: 1 }, 20_000))) throw new Error('catalog did not list t');
+    client = cluster.client;
+    const csv = join(cluster.dir, 't.csv');
+    const lines = ['a,p', ...Array.from({ length: ROWS }, (_, i) => `${i},${i % 2}`)];
+    writeFileSync(csv, lines.join('\n') + '\n');
+    await cluster.load('t', [csv]);
   }, 120_000);
 
   afterAll(async () => {
-    client?.close();
-    await topology?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
     if (times.length) console.log(`hostile aggregates through processes:\n  ${times.join('\n  ')}`);
   });
 

@@ -6,19 +6,11 @@
  * fails with the status and message naming the plugin and what it exceeded, a well-behaved
  * query sent at the same moment succeeds, and the node keeps serving. Stop times are printed.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BaseNodeAdmin,
-  launchTopology,
-  PushdownClient,
-  waitForCatalog,
-  type LaunchedTopology,
-} from '@pushdown/cli';
+import type { PushdownClient } from '@pushdown/cli';
 import { grpcFailure } from './support/errors.js';
-import { serversBuilt } from './support/cluster.js';
+import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
 import {
   HOSTILE_BUDGET_MS,
   installHostilePlugins,
@@ -66,43 +58,29 @@ const CASES: { plugin: HostilePlugin; status: string; message: RegExp }[] = [
 const PLACEMENTS = ['pushdown', 'no-pushdown'] as const;
 
 describeIfBuilt('hostile UDFs through a real base node and intermediary', () => {
-  let dir: string;
-  let topology: LaunchedTopology;
+  let cluster: Cluster;
   let client: PushdownClient;
   const times: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hostile-udf-process-'));
-    installHostilePlugins(join(dir, 'nodes', 'b1', 'plugins'));
-    installHostilePlugins(join(dir, 'intermediary', 'plugins'));
-    const csv = join(dir, 'input', 't.csv');
-    mkdirSync(join(dir, 'input'));
+    cluster = await startCluster({
+      baseNodes: 1,
+      // Where the launched processes load plugins from (--plugin-dir).
+      beforeLaunch: (dir) => {
+        installHostilePlugins(join(dir, 'nodes', 'b1', 'plugins'));
+        installHostilePlugins(join(dir, 'intermediary', 'plugins'));
+      },
+    });
+    client = cluster.client;
+    const csv = join(cluster.dir, 't.csv');
     const lines = ['a,s'];
     for (let i = 0; i < ROWS; i++) lines.push(`${i},${word(i)}`);
     writeFileSync(csv, lines.join('\n') + '\n');
-    topology = await launchTopology({
-      dataDir: dir,
-      topology: {
-        host: '127.0.0.1',
-        baseNodes: [{ id: 'b1', grpcPort: 0, httpPort: 0 }],
-        intermediary: { port: 0 },
-      },
-    });
-    client = new PushdownClient(topology.state.intermediary);
-    const node = topology.state.processes.find((p) => p.role === 'base-node')!;
-    const admin = new BaseNodeAdmin(node.grpc!);
-    try {
-      await admin.putObject(csv, { table: 't', name: 't.csv' });
-    } finally {
-      admin.close();
-    }
-    if (!(await waitForCatalog(client, { t: 1 }, 20_000))) throw new Error('catalog did not list t');
+    await cluster.load('t', [csv]);
   }, 120_000);
 
   afterAll(async () => {
-    client?.close();
-    await topology?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await cluster?.stop();
     if (times.length) console.log(`hostile UDFs through processes:\n  ${times.join('\n  ')}`);
   });
 

@@ -35,8 +35,20 @@ export function serversBuilt(): boolean {
   return existsSync(scripts.baseNode) && existsSync(scripts.intermediary);
 }
 
-export async function startCluster(baseNodes = 2): Promise<Cluster> {
+export interface ClusterOptions {
+  /** Base nodes b1..bN (default 2). */
+  baseNodes?: number;
+  /**
+   * Runs on the data folder before any process starts, e.g. to put plugins where the processes
+   * load them: `<dir>/nodes/<id>/plugins` and `<dir>/intermediary/plugins`.
+   */
+  beforeLaunch?: (dir: string) => void | Promise<void>;
+}
+
+export async function startCluster(options: number | ClusterOptions = 2): Promise<Cluster> {
+  const { baseNodes = 2, beforeLaunch } = typeof options === 'number' ? { baseNodes: options } : options;
   const dir = await mkdtemp(join(tmpdir(), 'pushdown-e2e-'));
+  await beforeLaunch?.(dir);
   const topology = await launchTopology({
     dataDir: dir,
     topology: {
