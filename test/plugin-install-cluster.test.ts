@@ -5,12 +5,10 @@
  * there by hash first, and says so in the fragment's placement reason; ListPlugins shows who has
  * what. Refusals (wrong hash, unknown node, another module of that name) leave nothing behind.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { generateTable } from '@pushdown/cli';
 import { loadRegistry } from '@pushdown/plugins';
@@ -21,13 +19,11 @@ import {
   type IntermediaryClient,
   type ListPluginsResponse__Output,
 } from '@pushdown/proto';
-import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold.js';
 import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
+import { buildScaffoldedPlugin } from './support/scaffolded-plugin.js';
 
 const describeIfBuilt = serversBuilt() ? describe : describe.skip;
 const FN = 'has_furious';
-const CLI = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'pushdown.js');
-const execFileAsync = promisify(execFile);
 
 describeIfBuilt('plugins installed on a running topology', () => {
   let dir: string;
@@ -38,15 +34,7 @@ describeIfBuilt('plugins installed on a running topology', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pushdown-plugin-install-'));
-    const src = join(dir, FN);
-    await scaffoldPlugin(FN, src);
-    const source = join(src, 'assembly', 'index.ts');
-    await writeFile(source, (await readFile(source, 'utf8')).replace('"special"', '"furious"'));
-    // Through the CLI binary: the compiler is ESM-only, which jest's CommonJS cannot load.
-    await execFileAsync(process.execPath, [CLI, 'plugins', 'build', src]);
-    const manifestJson = await readFile(join(src, 'build', 'manifest.json'), 'utf8');
-    const wasm = new Uint8Array(await readFile(join(src, 'build', `${FN}.wasm`)));
-    upload = { manifestJson, wasm, sha256: (JSON.parse(manifestJson) as { sha256: string }).sha256 };
+    upload = await buildScaffoldedPlugin(FN, dir, 'furious');
     const gen = await generateTable({
       table: 'lineitem',
       sf: 0.01,

@@ -6,12 +6,10 @@
  * that is down is "failed" with the reason while the others proceed. `pushdown plugins remove`
  * runs in process against the same topology, with --addr, and prints one line per node.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { generateTable } from '@pushdown/cli';
 import {
@@ -24,14 +22,13 @@ import {
 } from '@pushdown/proto';
 import type { CliContext, OutputStream } from '../packages/cli/src/commands/context.js';
 import { runCli } from '../packages/cli/src/commands/program.js';
-import { scaffoldPlugin } from '../packages/cli/src/plugins/plugin-scaffold.js';
 import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
+import { buildScaffoldedPlugin } from './support/scaffolded-plugin.js';
 import { grpcFailure } from './support/errors.js';
 
 const describeIfBuilt = serversBuilt() ? describe : describe.skip;
 // One edit away from the shipped hash64_utf8, so once it is gone the binder has a "did you mean".
 const FN = 'hash64_utf9';
-const CLI = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'pushdown.js');
 const SQL = `SELECT count(*) AS n FROM lineitem WHERE ${FN}(l_comment)`;
 
 describeIfBuilt('plugins removed from a running topology', () => {
@@ -42,15 +39,7 @@ describeIfBuilt('plugins removed from a running topology', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pushdown-plugin-remove-'));
-    const src = join(dir, FN);
-    await scaffoldPlugin(FN, src);
-    const source = join(src, 'assembly', 'index.ts');
-    await writeFile(source, (await readFile(source, 'utf8')).replace('"special"', '"furious"'));
-    // Through the CLI binary: the compiler is ESM-only, which jest's CommonJS cannot load.
-    await promisify(execFile)(process.execPath, [CLI, 'plugins', 'build', src]);
-    const manifestJson = await readFile(join(src, 'build', 'manifest.json'), 'utf8');
-    const wasm = new Uint8Array(await readFile(join(src, 'build', `${FN}.wasm`)));
-    upload = { manifestJson, wasm, sha256: (JSON.parse(manifestJson) as { sha256: string }).sha256 };
+    upload = await buildScaffoldedPlugin(FN, dir, 'furious');
     const gen = await generateTable({
       table: 'lineitem',
       sf: 0.01,
