@@ -20,8 +20,7 @@ import {
   type IntermediaryClient,
   type ListPluginsResponse__Output,
 } from '@pushdown/proto';
-import type { CliContext, OutputStream } from '../packages/cli/src/commands/context.js';
-import { runCli } from '../packages/cli/src/commands/program.js';
+import { runCliCaptured } from '../packages/cli/test/run-cli-captured.js';
 import { serversBuilt, startCluster, type Cluster } from './support/cluster.js';
 import { buildScaffoldedPlugin } from './support/scaffolded-plugin.js';
 import { grpcFailure } from './support/errors.js';
@@ -162,24 +161,6 @@ describeIfBuilt('plugins removed from a running topology', () => {
 });
 
 /** `pushdown ...` in this process, with captured output (as packages/cli/test/plugins-cli.test.ts). */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const capture = (): OutputStream & { text: () => string } => {
-    let buf = '';
-    return {
-      write: (c: string | Uint8Array) => ((buf += c.toString()), true),
-      once: () => undefined,
-      text: () => buf,
-    };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    cwd: tmpdir(),
-    signal: new AbortController().signal,
-    waitForShutdown: () => new Promise(() => {}),
-  };
-  const code = await runCli(argv, ctx);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function cli(...argv: string[]) {
+  return runCliCaptured(argv, tmpdir());
 }

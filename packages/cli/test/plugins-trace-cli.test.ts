@@ -4,17 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/commands/program.js';
-import type { CliContext, OutputStream } from '../src/commands/context.js';
-
-function capture(): OutputStream & { text: () => string } {
-  let buf = '';
-  return {
-    write: (chunk: string | Uint8Array) => ((buf += chunk.toString()), true),
-    once: () => undefined,
-    text: () => buf,
-  };
-}
+import { runCliCaptured } from './run-cli-captured.js';
 
 let cwd: string;
 beforeEach(() => {
@@ -24,17 +14,7 @@ beforeEach(() => {
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
 async function run(...argv: string[]) {
-  const stdout = capture();
-  const stderr = capture();
-  const ctx: CliContext = {
-    stdout,
-    stderr,
-    cwd,
-    signal: new AbortController().signal,
-    waitForShutdown: () => new Promise(() => {}),
-  };
-  const code = await runCli(['plugins', 'trace', ...argv], ctx);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  return runCliCaptured(['plugins', 'trace', ...argv], cwd);
 }
 
 describe('pushdown plugins trace', () => {
